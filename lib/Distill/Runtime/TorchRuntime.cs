@@ -1,0 +1,69 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Runtime;
+
+/// <summary>What <see cref="TorchRuntime.Initialize"/> set up.</summary>
+public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTorch, int Threads, int Seed, NativeLoad Native)
+{
+    public bool IsCuda => Device.type == DeviceType.CUDA;
+    public override string ToString() =>
+        $"distill: device {DeviceName}, libtorch {LibTorch}, {Threads} threads, seed {Seed}" +
+        (Native.Patched ? " (glue patched for this libstdc++)" : "");
+}
+
+/// <summary>
+/// The one call every program, test and notebook makes first: loads libtorch, picks the device,
+/// prints one line about it and seeds every random number generator.
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>DISTILL_DEVICE=cpu forces the CPU even where CUDA is present; =cuda makes its absence an error.</summary>
+    public const string DeviceVariable = "DISTILL_DEVICE";
+
+    static RuntimeInfo? current;
+
+    public static RuntimeInfo Current => current ?? throw new InvalidOperationException("Call TorchRuntime.Initialize() first.");
+
+    /// <summary>Managed random numbers for library code (data order on the host, ensemble weights, ...), seeded with torch.</summary>
+    public static Random Rng { get; private set; } = new(0);
+
+    public static RuntimeInfo Initialize(int seed = 0, bool quiet = false, TextWriter? log = null)
+    {
+        var native = TorchNative.Load();
+        var info = current is null ? BringUp(native, seed) : current with { Seed = seed };
+        Seed(seed, info.IsCuda);
+        current = info;
+        if (!quiet) (log ?? Console.Out).WriteLine(info);
+        return info;
+    }
+
+    static RuntimeInfo BringUp(NativeLoad native, int seed)
+    {
+        var wanted = Environment.GetEnvironmentVariable(DeviceVariable)?.Trim().ToLowerInvariant();
+        bool tryCuda = wanted != "cpu" && native.CudaLibDir is not null;
+        Device device = CPU;
+        string name = "cpu";
+        if (tryCuda && torch.TryInitializeDeviceType(DeviceType.CUDA) && cuda.is_available())
+        {
+            device = CUDA;
+            name = $"cuda:0 ({cuda.device_count()} visible)";
+        }
+        else
+        {
+            if (wanted == "cuda")
+                throw new InvalidOperationException(
+                    $"{DeviceVariable}=cuda but no CUDA libtorch initialised (CUDA libtorch folder: {native.CudaLibDir ?? "none found"}). " +
+                    $"Reference TorchSharp-cuda-linux, or set {TorchNative.TorchLibVariable} to a PyTorch install's torch/lib.");
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, native);
+    }
+
+    public static void Seed(int seed, bool cudaToo)
+    {
+        torch.manual_seed(seed);
+        if (cudaToo) torch.cuda.manual_seed_all(seed);
+        Rng = new Random(seed);
+    }
+}
