@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what this project needs on Debian 12 / Ubuntu 22.04+, then restores and builds the solution.
+# Sourced by environment/reproduce.sh and environment/test.sh; safe to run again (it only adds what is missing).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# apt packages: the libstdc++ shim compiler, real Fashion-MNIST, FFmpeg (encoder + libraries for the
+# compressed-domain video reader), nbformat (validates executed notebooks), Chromium (renders HTML reports in tests).
+apt_packages=(g++ pkg-config dataset-fashion-mnist ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+              python3-nbformat chromium)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo=none; fi
+  if [ "$sudo" = none ]; then
+    echo "setup: missing apt packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "setup: the .NET 10 SDK is missing. On Debian 12:" >&2
+  echo "  wget https://packages.microsoft.com/config/debian/12/packages-microsoft-prod.deb && sudo dpkg -i packages-microsoft-prod.deb" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y dotnet-sdk-10.0" >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$root/Notebooks.sln" -c Release -nologo -clp:ErrorsOnly

@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace Distill.Cli;
+
+/// <summary>Every verb of the CLI; each lives in its own file and is listed here once.</summary>
+static class Verbs
+{
+    public static Command[] All => [];
+}
