@@ -62,7 +62,7 @@ public static class TorchNative
             if (!error.Contains(MissingVersion))
                 throw Failure(trace, "the native glue failed for a reason other than the known GLIBCXX_3.4.32 gap");
 
-            string patched = PatchedCopy(glue, trace);
+            string patched = PatchedCopy(glue, CacheRoot(), trace);
             string? shimError = DlOpenGlobal(Path.Combine(Path.GetDirectoryName(patched)!, ShimFile));
             if (shimError is not null)
                 throw Failure(trace, $"the libstdc++ shim did not load: {shimError}");
@@ -150,11 +150,15 @@ public static class TorchNative
         throw Failure(trace, $"{GlueFile} was not found");
     }
 
-    static string PatchedCopy(string glue, List<string> trace)
+    /// <summary>
+    /// The patched copy of <paramref name="glue"/> under <paramref name="cacheRoot"/>, keyed by the glue's SHA-256,
+    /// so a new TorchSharp package gets a new copy. Built in a staging folder and moved into place whole.
+    /// </summary>
+    internal static string PatchedCopy(string glue, string cacheRoot, List<string> trace)
     {
         byte[] bytes = File.ReadAllBytes(glue);
         string key = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant();
-        string dir = Path.Combine(CacheRoot(), key);
+        string dir = Path.Combine(cacheRoot, key);
         if (File.Exists(Path.Combine(dir, GlueFile)) && File.Exists(Path.Combine(dir, ShimFile)))
         {
             trace.Add($"using cached patched copy in {dir}");
