@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Distill.Losses;
@@ -14,7 +13,6 @@ namespace Distill.Losses;
 public sealed class ChannelAdaptation : nn.Module
 {
     readonly nn.Module<Tensor, Tensor>?[] byStage;
-    readonly ModuleDict<nn.Module<Tensor, Tensor>> convs = new();
 
     public ChannelAdaptation(IReadOnlyList<int> studentChannels, IReadOnlyList<int> teacherChannels) : base(nameof(ChannelAdaptation))
     {
@@ -32,10 +30,9 @@ public sealed class ChannelAdaptation : nn.Module
         {
             if (StudentChannels[i] == TeacherChannels[i]) continue;
             var conv = nn.Conv2d(StudentChannels[i], TeacherChannels[i], kernel_size: 1, bias: false);
-            convs.Add(($"stage{i}", conv));   // parameter names: stage{i}.weight
+            register_module($"stage{i}", conv);   // parameter name: stage{i}.weight
             byStage[i] = conv;
         }
-        RegisterComponents();
     }
 
     public IReadOnlyList<int> StudentChannels { get; }
