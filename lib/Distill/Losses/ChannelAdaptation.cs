@@ -1,3 +1,4 @@
+using Distill.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,15 @@ public sealed class ChannelAdaptation : nn.Module
             byStage[i] = conv;
         }
     }
+
+    /// <summary>
+    /// Channel count of every stage in <paramref name="taps"/> (e.g. from one probe forward pass of a model), the
+    /// numbers the Gram terms and this adaptation are built from.
+    /// </summary>
+    public static IReadOnlyList<int> ChannelsOf(Taps taps) =>
+        taps.Stages.Select((s, i) => s.dim() == 4
+            ? (int)s.shape[1]
+            : throw new ArgumentException($"Stage {i} tap is [{string.Join(", ", s.shape)}]; stage taps must be [N, C, h, w].")).ToArray();
 
     public IReadOnlyList<int> StudentChannels { get; }
     public IReadOnlyList<int> TeacherChannels { get; }

@@ -67,6 +67,15 @@ public class ChannelAdaptationTests
     }
 
     [Fact]
+    public void ChannelsOfReadsTheStageTapsChannelCounts()
+    {
+        var taps = new Taps(zeros(2, 10), [zeros(2, 16, 8, 8), zeros(2, 32, 4, 4), zeros(2, 64, 2, 2)]);
+        Assert.Equal([16, 32, 64], ChannelAdaptation.ChannelsOf(taps));
+        var flat = new Taps(zeros(2, 10), [zeros(2, 16, 8, 8), zeros(2, 32)]);
+        Assert.Contains("Stage 1 tap is [2, 32]", Assert.Throws<ArgumentException>(() => ChannelAdaptation.ChannelsOf(flat)).Message);
+    }
+
+    [Fact]
     public void RejectsMismatchedStageCountsAndWrongInputs()
     {
         Assert.Contains("student has 2 stages, teacher 3",
