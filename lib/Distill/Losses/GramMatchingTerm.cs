@@ -75,6 +75,10 @@ public abstract class GramMatchingTerm : LossTerm
             using (no_grad())
                 target = GramMatrix.Compute(teacher.Stages[i].detach(), teacher.Stages[j].detach(), Pooling);
             var g = GramMatrix.Compute(StudentStage(i), StudentStage(j), Pooling);
+            if (!g.shape.SequenceEqual(target.shape))
+                throw new ArgumentException(
+                    $"{Key}: pair ({i},{j}) gives a student Gram matrix [{string.Join(", ", g.shape)}] " +
+                    $"but a teacher one [{string.Join(", ", target.shape)}] (batch sizes differ?).");
             var pairLoss = (g - target).square().mean();
             total = total is null ? pairLoss : total + pairLoss;
         }

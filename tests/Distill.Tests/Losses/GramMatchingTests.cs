@@ -141,6 +141,8 @@ public class GramMatchingTests
             Assert.Throws<ArgumentException>(() => fsp.Compute(taps, [StagesOnly(F1(), P())], NoLabels)).Message);
         Assert.Contains("student stage 0 is [1, 1, 4, 4]; built for [N, 2, h, w]",
             Assert.Throws<ArgumentException>(() => fsp.Compute(StagesOnly(P(), F2()), [taps], NoLabels)).Message);
+        Assert.Contains("pair (0,1) gives a student Gram matrix [1, 2, 2] but a teacher one [2, 2, 2]",
+            Assert.Throws<ArgumentException>(() => fsp.Compute(taps, [StagesOnly(cat([F1(), F1()], 0), cat([F2(), F2()], 0))], NoLabels)).Message);
         Assert.Contains("layer pair #1 (2,1) is invalid",
             Assert.Throws<ArgumentException>(() => new CrossLayerGram([1, 2, 2], [1, 2, 2], pairs: [new(0, 1), new(2, 1)])).Message);
         Assert.Contains("layer pair #0 (0,3) is invalid",
