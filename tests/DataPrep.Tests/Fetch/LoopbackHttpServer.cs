@@ -23,8 +23,12 @@ sealed class LoopbackHttpServer : IAsyncDisposable
         public string ContentType { get; init; } = "application/octet-stream";
     }
 
-    /// <summary>A request as received: its path and its Range header (null when absent).</summary>
-    public sealed record Request(string Path, string? Range);
+    /// <summary>A request as received: its path (without query) and its headers (names case-insensitive).</summary>
+    public sealed record Request(string Path, IReadOnlyDictionary<string, string> Headers)
+    {
+        /// <summary>The Range header, or null when the request had none.</summary>
+        public string? Range => Headers.GetValueOrDefault("Range");
+    }
 
     readonly TcpListener listener = new(IPAddress.Loopback, 0);
     readonly CancellationTokenSource stop = new();
@@ -79,9 +83,13 @@ sealed class LoopbackHttpServer : IAsyncDisposable
                 var head = await ReadHeadAsync(stream);
                 var lines = head.Split("\r\n");
                 var path = Uri.UnescapeDataString(lines[0].Split(' ')[1].Split('?')[0]);
-                var range = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))?[6..].Trim();
-                requests.Enqueue(new Request(path, range));
-                await RespondAsync(stream, path, range);
+                var headers = lines.Skip(1).Where(l => l.Contains(':'))
+                    .Select(l => (Name: l[..l.IndexOf(':')].Trim(), Value: l[(l.IndexOf(':') + 1)..].Trim()))
+                    .DistinctBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
+                    .ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
+                var request = new Request(path, headers);
+                requests.Enqueue(request);
+                await RespondAsync(stream, path, request.Range);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
