@@ -5,7 +5,7 @@ public class FetchException(string message, Exception? inner = null) : Exception
 
 /// <summary>A downloaded archive whose checksum differs from the published (or recorded) value.</summary>
 public sealed class ChecksumMismatchException(string file, Uri url, string algorithm, string expected, string actual)
-    : FetchException($"{file} (from {url}): {algorithm} checksum mismatch: expected {expected}, got {actual}. "
+    : FetchException($"{file} (from {url.ForDisplay()}): {algorithm} checksum mismatch: expected {expected}, got {actual}. "
         + "The download was deleted; run the command again, and if it fails again the source or mirror is damaged.")
 {
     public string File { get; } = file;

@@ -44,9 +44,9 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
                 }
                 catch (InterruptedDownloadException ex)
                 {
-                    var kept = File.Exists(partPath) && new FileInfo(partPath).Length > 0
-                        ? $" The partial file {partPath} is kept; running the same command again resumes it."
-                        : "";
+                    bool resumable = File.Exists(partPath) && new FileInfo(partPath).Length > 0;
+                    if (!resumable) File.Delete(partPath);
+                    var kept = resumable ? $" The partial file {partPath} is kept; running the same command again resumes it." : "";
                     throw new FetchException($"{ex.Message}. Gave up after {attempt} attempt(s).{kept}", ex.InnerException);
                 }
             }
@@ -59,7 +59,7 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
         long start = StartOffset(url, partPath, have, response);
 
         if (response.Content.Headers.ContentType?.MediaType is "text/html")
-            throw new FetchException($"{url} answered with an HTML page instead of the archive (a login or error page?). "
+            throw new FetchException($"{url.ForDisplay()} answered with an HTML page instead of the archive (a login or error page?). "
                 + "If the source needs an account, see 'data-prep fetch --help' for --url, --header and DATA_PREP_COOKIE.");
 
         long? total = response.Content.Headers.ContentLength is { } length ? start + length : null;
@@ -85,12 +85,12 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
                 throw new InterruptedDownloadException(
-                    $"No data from {url} for {options.Timeout.TotalSeconds:0.#} s after {Bytes.Format(digests.Length)} (timed out)");
+                    $"No data from {url.ForDisplay()} for {options.Timeout.TotalSeconds:0.#} s after {Bytes.Format(digests.Length)} (timed out)");
             }
             catch (IOException ex)
             {
                 throw new InterruptedDownloadException(
-                    $"Connection to {url} lost after {Bytes.Format(digests.Length)}{Of(total)}: {ex.Message}", ex);
+                    $"Connection to {url.ForDisplay()} lost after {Bytes.Format(digests.Length)}{Of(total)}: {ex.Message}", ex);
             }
             if (read == 0) break;
             await file.WriteAsync(buffer.AsMemory(0, read), cancel);
@@ -101,7 +101,7 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
 
         if (total is { } expected && digests.Length != expected)
             throw new InterruptedDownloadException(
-                $"{url} ended after {digests.Length} of {expected} bytes");
+                $"{url.ForDisplay()} ended after {digests.Length} of {expected} bytes");
         return digests.Finish();
     }
 
@@ -122,11 +122,11 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
             throw new InterruptedDownloadException(
-                $"No response from {url} within {options.Timeout.TotalSeconds:0.#} s (timed out)");
+                $"No response from {url.ForDisplay()} within {options.Timeout.TotalSeconds:0.#} s (timed out)");
         }
         catch (HttpRequestException ex)
         {
-            throw new InterruptedDownloadException($"Could not download {url}: {ex.Message}", ex);
+            throw new InterruptedDownloadException($"Could not download {url.ForDisplay()}: {ex.Message}", ex);
         }
     }
 
@@ -140,23 +140,23 @@ public sealed class ResumableDownloader(HttpClient http, FetchOptions options, I
             case HttpStatusCode.PartialContent:
                 File.Delete(partPath);
                 throw new InterruptedDownloadException(
-                    $"{url} answered the request for bytes {have}- with a different range "
+                    $"{url.ForDisplay()} answered the request for bytes {have}- with a different range "
                     + $"({response.Content.Headers.ContentRange}); starting over");
             case HttpStatusCode.OK:
                 if (have > 0)
-                    reporter.Warn($"{url} ignored the request to resume at byte {have}; downloading from the start");
+                    reporter.Warn($"{url.ForDisplay()} ignored the request to resume at byte {have}; downloading from the start");
                 return 0;
             case HttpStatusCode.RequestedRangeNotSatisfiable when have > 0:
                 File.Delete(partPath);
                 throw new InterruptedDownloadException(
-                    $"{url} has no bytes after {have} (the partial file is as long as the file); starting over");
+                    $"{url.ForDisplay()} has no bytes after {have} (the partial file is as long as the file); starting over");
             case var status when (int)status >= 500 || status == HttpStatusCode.RequestTimeout:
-                throw new InterruptedDownloadException($"HTTP {(int)status} ({response.ReasonPhrase}) from {url}");
+                throw new InterruptedDownloadException($"HTTP {(int)status} ({response.ReasonPhrase}) from {url.ForDisplay()}");
             case var status:
                 var hint = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                     ? " The server wants credentials; see 'data-prep fetch --help' for --header and DATA_PREP_COOKIE."
                     : "";
-                throw new FetchException($"HTTP {(int)status} ({response.ReasonPhrase}) from {url}.{hint}");
+                throw new FetchException($"HTTP {(int)status} ({response.ReasonPhrase}) from {url.ForDisplay()}.{hint}");
         }
     }
 

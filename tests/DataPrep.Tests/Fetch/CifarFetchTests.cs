@@ -158,6 +158,20 @@ public sealed class CifarFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StalledServer_TimesOut_AndGivesUpAfterTheAttempts()
+    {
+        h.Server.Serve(TestSources.CifarPath, new(archive) { Stall = true });
+        var options = h.Options("cifar") with { Timeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 2 };
+
+        var (code, error) = await FetchAsync(options);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"No data from {h.Server.BaseUrl}cifar/cifar-10-binary.tar.gz for 0.3 s after 0 B (timed out). Gave up after 2 attempt(s).", error);
+        Assert.Equal(2, h.Server.Requests.Count);
+        Assert.Empty(Directory.EnumerateFiles(h.Sandbox, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task ServerIgnoringRange_IsDownloadedAgainFromTheStart()
     {
         int cut = archive.Length / 2;

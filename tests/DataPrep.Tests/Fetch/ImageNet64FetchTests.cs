@@ -112,6 +112,17 @@ public sealed class ImageNet64FetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignedUrlQuery_NeverAppearsInMessages()
+    {
+        var options = ServeAll() with { Urls = [new Uri(h.Server.BaseUrl, "expired/Imagenet64_val_npz.zip?token=secret")] };
+
+        var ex = await Assert.ThrowsAsync<FetchException>(() => h.FetchAsync(source, options));
+
+        Assert.Equal($"HTTP 404 (Not Found) from {h.Server.BaseUrl}expired/Imagenet64_val_npz.zip?....", ex.Message);
+        Assert.DoesNotContain("secret", h.Log.ToString());
+    }
+
+    [Fact]
     public async Task MissingArchive_FailsAtOnceWithTheStatusAndUrl()
     {
         var options = ServeAll() with { Urls = [new Uri(h.Server.BaseUrl, "expired/Imagenet64_val_npz.zip")] };
