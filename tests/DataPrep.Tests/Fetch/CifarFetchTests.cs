@@ -117,6 +117,28 @@ public sealed class CifarFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Force_DownloadsAgainAndSwapsInTheNewSet()
+    {
+        h.Server.Serve(TestSources.CifarPath, new(archive));
+        Assert.Equal(0, (await FetchAsync()).Code);
+        var newFiles = TestSources.CifarFiles(seed: 9);
+        var newArchive = TestArchives.TarGz(newFiles.Select(f => (f.Key, f.Value)));
+        h.Server.Serve(TestSources.CifarPath, new(newArchive));
+        catalog = catalog.With(TestSources.Cifar10For(newArchive));
+
+        var (plainCode, plainError) = await FetchAsync();
+        var (code, error) = await FetchAsync(h.Options("cifar") with { Force = true });
+
+        Assert.Equal(1, plainCode);
+        Assert.Contains($"cifar-10-binary.tar.gz was accepted with MD5 {TestArchives.Md5(archive)}, but the catalog now publishes {TestArchives.Md5(newArchive)}", plainError);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(2, h.Server.Requests.Count);
+        foreach (var (name, data) in newFiles) Assert.Equal(data, File.ReadAllBytes(Path.Combine(SetFolder, name)));
+        Assert.False(Directory.Exists(h.Layout.RetiredFolder("cifar10")));
+        Assert.Empty(await h.VerifyAsync(catalog.Get("cifar10")));
+    }
+
+    [Fact]
     public async Task CutOffTransfer_IsKeptAsPart_AndTheNextRunResumesWithRange()
     {
         int cut = archive.Length / 2;
