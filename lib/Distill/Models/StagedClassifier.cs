@@ -1,0 +1,66 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>
+/// The shape every classifier of the zoo shares: stem, stages, optional neck, global average pool, classifier.
+/// Taps: each stage's output (the FSP / cross-layer pairs), "backbone" (last stage map, for hints) and
+/// "pre_logits" (the pooled feature vector the classifier reads).
+/// </summary>
+public class StagedClassifier : DistillModel
+{
+    readonly nn.Module<Tensor, Tensor>? stem;
+    readonly ModuleList<nn.Module<Tensor, Tensor>> stages;
+    readonly nn.Module<Tensor, Tensor>? neck;
+    readonly GlobalAvgPool pool = new();
+    readonly nn.Module<Tensor, Tensor> classifier;
+    readonly string[] stageNames;
+    readonly int numClasses;
+
+    protected StagedClassifier(string name, ModelSpec spec, nn.Module<Tensor, Tensor>? stem,
+        IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Stage)> stages,
+        nn.Module<Tensor, Tensor>? neck, nn.Module<Tensor, Tensor> classifier) : base(name)
+    {
+        Spec = spec;
+        this.stem = stem;
+        this.stages = new ModuleList<nn.Module<Tensor, Tensor>>(stages.Select(s => s.Stage).ToArray());
+        this.neck = neck;
+        this.classifier = classifier;
+        stageNames = stages.Select(s => s.Name).ToArray();
+        numClasses = spec.NumClasses;
+        RegisterComponents();
+        Layers.InitWeights(this);
+    }
+
+    /// <summary>What this model was built from.</summary>
+    public ModelSpec Spec { get; }
+
+    public override IReadOnlyList<string> StageNames => stageNames;
+
+    public override int NumClasses => numClasses;
+
+    public override Taps forward(Tensor x)
+    {
+        if (x.dim() != 4 || x.shape[1] != Spec.InChannels)
+            throw new ArgumentException(
+                $"{Spec.Name} expects [N, {Spec.InChannels}, H, W] input, got [{string.Join(", ", x.shape)}].");
+        if (stem is not null) x = stem.call(x);
+        var taps = new List<Tensor>(stages.Count);
+        foreach (var stage in stages)
+        {
+            x = stage.call(x);
+            taps.Add(x);
+        }
+        var backbone = x;
+        if (neck is not null) x = neck.call(x);
+        var preLogits = pool.call(x);
+        var logits = classifier.call(preLogits);
+        return new Taps(logits, taps, new Dictionary<string, Tensor> { ["backbone"] = backbone, ["pre_logits"] = preLogits });
+    }
+
+    /// <summary>Chains modules in order; used to group blocks into a stage.</summary>
+    protected static Sequential Chain(IEnumerable<nn.Module<Tensor, Tensor>> modules) =>
+        nn.Sequential(modules.Select((m, i) => (i.ToString(), m)).ToArray());
+}
