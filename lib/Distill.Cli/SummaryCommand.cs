@@ -7,7 +7,7 @@ using Distill.Runtime;
 namespace Distill.Cli;
 
 /// <summary>
-/// `distill summary &lt;model&gt; [--classes N] [--channels C] [--size S] [--width W] [--vs other]`: per-layer parameters,
+/// `distill summary &lt;model&gt; [--classes N] [--in-channels C] [--image-size S] [--width W] [--vs other]`: per-layer parameters,
 /// MACs and FLOPs of a zoo model, and with --vs the teacher / student ratio view.
 /// </summary>
 static class SummaryCommand
@@ -16,8 +16,8 @@ static class SummaryCommand
     {
         var model = new Argument<string>("model") { Description = "Zoo model name, e.g. resnet32, vgg11, mobilenet16, resnet152." };
         var classes = new Option<int>("--classes") { Description = "Classifier size.", DefaultValueFactory = _ => 100 };
-        var channels = new Option<int>("--channels") { Description = "Input channels (3 RGB, 1 Fashion-MNIST, 2 motion vectors).", DefaultValueFactory = _ => 3 };
-        var size = new Option<int>("--size") { Description = "Input height = width.", DefaultValueFactory = _ => 32 };
+        var channels = new Option<int>("--in-channels") { Description = "Input channels (3 RGB, 1 Fashion-MNIST, 2 motion vectors).", DefaultValueFactory = _ => 3 };
+        var size = new Option<int>("--image-size") { Description = "Input height = width.", DefaultValueFactory = _ => 32 };
         var width = new Option<double>("--width") { Description = "Channel width multiplier.", DefaultValueFactory = _ => 1.0 };
         var vs = new Option<string?>("--vs") { Description = "A second (student) model, same input; prints the ratio view." };
         var layers = new Option<bool>("--no-layers") { Description = "Print totals only, not the per-layer table." };

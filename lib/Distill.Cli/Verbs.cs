@@ -8,5 +8,6 @@ static class Verbs
     public static Command[] All =>
     [
         SummaryCommand.Create(),
+        RatiosCommand.Create(),
     ];
 }

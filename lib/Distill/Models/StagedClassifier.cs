@@ -5,24 +5,28 @@ using static TorchSharp.torch;
 namespace Distill.Models;
 
 /// <summary>
-/// The shape every classifier of the zoo shares: stem, stages, optional neck, global average pool, classifier.
+/// The shape every classifier of the zoo shares: stem, stages, optional neck, head (global average pool unless the
+/// family asks for another, e.g. VGG-6's flatten), classifier.
 /// Taps: each stage's output (the FSP / cross-layer pairs), "backbone" (last stage map, for hints) and
-/// "pre_logits" (the pooled feature vector the classifier reads).
+/// "pre_logits" (the [N, features] vector the classifier reads).
 /// </summary>
 public class StagedClassifier : DistillModel
 {
     readonly nn.Module<Tensor, Tensor>? stem;
     readonly ModuleList<nn.Module<Tensor, Tensor>> stages;
     readonly nn.Module<Tensor, Tensor>? neck;
-    readonly GlobalAvgPool pool = new();
+    readonly nn.Module<Tensor, Tensor> head;
+    readonly bool fixedInputSize;
     readonly nn.Module<Tensor, Tensor> classifier;
     readonly string[] stageNames;
     readonly int numClasses;
 
     protected StagedClassifier(string name, ModelSpec spec, nn.Module<Tensor, Tensor>? stem,
         IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Stage)> stages,
-        nn.Module<Tensor, Tensor>? neck, nn.Module<Tensor, Tensor> classifier) : base(name)
+        nn.Module<Tensor, Tensor>? neck, nn.Module<Tensor, Tensor> classifier, nn.Module<Tensor, Tensor>? head = null) : base(name)
     {
+        this.head = head ?? new GlobalAvgPool();
+        fixedInputSize = head is not null;
         Spec = spec;
         this.stem = stem;
         this.stages = new ModuleList<nn.Module<Tensor, Tensor>>(stages.Select(s => s.Stage).ToArray());
@@ -46,6 +50,9 @@ public class StagedClassifier : DistillModel
         if (x.dim() != 4 || x.shape[1] != Spec.InChannels)
             throw new ArgumentException(
                 $"{Spec.Name} expects [N, {Spec.InChannels}, H, W] input, got [{string.Join(", ", x.shape)}].");
+        if (fixedInputSize && (x.shape[2] != Spec.ImageSize || x.shape[3] != Spec.ImageSize))
+            throw new ArgumentException(
+                $"{Spec.Name} was built for {Spec.ImageSize}x{Spec.ImageSize} inputs (its classifier reads a flattened map), got {x.shape[2]}x{x.shape[3]}.");
         if (stem is not null) x = stem.call(x);
         var taps = new List<Tensor>(stages.Count);
         foreach (var stage in stages)
@@ -55,7 +62,7 @@ public class StagedClassifier : DistillModel
         }
         var backbone = x;
         if (neck is not null) x = neck.call(x);
-        var preLogits = pool.call(x);
+        var preLogits = head.call(x);
         var logits = classifier.call(preLogits);
         return new Taps(logits, taps, new Dictionary<string, Tensor> { ["backbone"] = backbone, ["pre_logits"] = preLogits });
     }
