@@ -9,8 +9,9 @@ namespace Distill.Models;
 /// basic blocks with 16/32/64 channels (strides 1, 2, 2), global average pool, one linear layer: depth 6n+2.
 /// Shortcut option A (zero-pad, parameter-free, as in the paper and in the cross-layer KD paper's ResNet-32/ResNet-8)
 /// is the zoo default; option B uses 1x1 projections. Stage taps: the three groups' outputs.
-/// Measured on CIFAR-100, option A: ResNet-8 81,140 params / 12.25 M MACs, ResNet-32 470,004 params / 68.89 M MACs
-/// (5.79x params, 5.62x MACs; Chou et al. 2021 state 6.11x and 5.27x, see Models/README.md).
+/// Measured on CIFAR-100, option A: ResNet-8 81,140 params / 12,245,248 MACs, ResNet-32 470,004 params / 68,868,352 MACs
+/// (5.79x params, 5.62x MACs). Chou et al. 2021 state 6.11x and 5.27x; no depth-32 / depth-8 pair of this family reaches
+/// 5.27x (5.51x to 5.65x for every shortcut option), so the standard option-A pair is pinned; see Models/README.md.
 /// </summary>
 public sealed class ResNetCifar : StagedClassifier
 {
