@@ -41,7 +41,7 @@ public sealed class MobileNet : StagedClassifier
     };
 
     public MobileNet(ModelSpec spec, string variant)
-        : base(variant, spec, ConvBnRelu(spec.InChannels, Scale(32, spec.Width), 3, stride: Of(variant).StemStride),
+        : base(variant, Validate(spec), ConvBnRelu(spec.InChannels, Scale(32, spec.Width), 3, stride: Of(variant).StemStride),
             Stages(spec, Of(variant)), neck: null, nn.Linear(Scale(V1Blocks[Of(variant).Blocks[^1]].Channels, spec.Width), spec.NumClasses))
     {
     }

@@ -26,7 +26,7 @@ public sealed class ResNet : StagedClassifier
     };
 
     public ResNet(ModelSpec spec, int depth)
-        : base($"resnet{depth}", spec, Stem(spec), Stages(spec, depth), neck: null,
+        : base($"resnet{depth}", Validate(spec), Stem(spec), Stages(spec, depth), neck: null,
             nn.Linear(Scale(512, spec.Width) * Expansion(depth), spec.NumClasses))
     {
         Depth = depth;

@@ -18,7 +18,7 @@ public sealed class ResNetCifar : StagedClassifier
     public static readonly int[] Depths = [8, 14, 20, 32, 44, 56, 110];
 
     public ResNetCifar(ModelSpec spec, int depth, Shortcut shortcut = Shortcut.A)
-        : base($"resnet{depth}", spec, ConvBnRelu(spec.InChannels, Scale(16, spec.Width), 3), Stages(spec, depth, shortcut),
+        : base($"resnet{depth}", Validate(spec), ConvBnRelu(spec.InChannels, Scale(16, spec.Width), 3), Stages(spec, depth, shortcut),
             neck: null, nn.Linear(Scale(64, spec.Width), spec.NumClasses))
     {
         Depth = depth;

@@ -67,6 +67,18 @@ public class StagedClassifier : DistillModel
         return new Taps(logits, taps, new Dictionary<string, Tensor> { ["backbone"] = backbone, ["pre_logits"] = preLogits });
     }
 
+    /// <summary>Rejects specs no network can be built from, naming the field. Families pass their spec through it as the
+    /// base constructor's first spec argument, so it runs before any layer is built.</summary>
+    protected static ModelSpec Validate(ModelSpec spec)
+    {
+        if (spec.NumClasses < 1) throw new ArgumentException($"{spec.Name}: NumClasses must be at least 1, got {spec.NumClasses}.");
+        if (spec.InChannels < 1) throw new ArgumentException($"{spec.Name}: InChannels must be at least 1, got {spec.InChannels}.");
+        if (spec.ImageSize < 1) throw new ArgumentException($"{spec.Name}: ImageSize must be at least 1, got {spec.ImageSize}.");
+        if (!(spec.Width > 0) || double.IsInfinity(spec.Width))
+            throw new ArgumentException($"{spec.Name}: Width must be a positive number, got {spec.Width}.");
+        return spec;
+    }
+
     /// <summary>Chains modules in order; used to group blocks into a stage.</summary>
     protected static Sequential Chain(IEnumerable<nn.Module<Tensor, Tensor>> modules) =>
         nn.Sequential(modules.Select((m, i) => (i.ToString(), m)).ToArray());

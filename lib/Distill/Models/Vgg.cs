@@ -41,7 +41,7 @@ public sealed class Vgg : StagedClassifier
     static readonly int[] StageWidths = [64, 128, 256, 512, 512];
 
     public Vgg(ModelSpec spec, int depth)
-        : base($"vgg{depth}", spec, stem: null, Stages(spec, depth), Neck(depth), Classifier(spec, depth), Head(depth))
+        : base($"vgg{depth}", Validate(spec), stem: null, Stages(spec, depth), Neck(depth), Classifier(spec, depth), Head(depth))
     {
         Depth = depth;
     }

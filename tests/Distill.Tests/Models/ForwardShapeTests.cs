@@ -117,6 +117,17 @@ public class ForwardShapeTests
         Assert.Throws<ArgumentException>(() => new ResNetCifar(new ModelSpec("x", 10), depth: 9));
     }
 
+    [Theory]
+    [InlineData("resnet8", 0, 3, 32, 1.0, "NumClasses")]
+    [InlineData("vgg11", 10, 0, 32, 1.0, "InChannels")]
+    [InlineData("mobilenet9", 10, 3, 0, 1.0, "ImageSize")]
+    [InlineData("resnet18", 10, 3, 64, -0.5, "Width")]
+    public void BadSpecsNameTheField(string name, int classes, int channels, int size, double width, string field)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelZoo.Create(new ModelSpec(name, classes, channels, size, width)));
+        Assert.StartsWith($"{name}: {field} must be", e.Message);
+    }
+
     [Fact]
     public void OptionAShortcutSubsamplesAndZeroPadsChannels()
     {
