@@ -54,7 +54,13 @@ public static class PaperRatios
         _ => throw new ArgumentException($"A side is one model or three CoViAR streams, got {side.Count} models."),
     };
 
-    /// <summary>Every claim measured, as a frame indexed by pair (stated vs measured ratios, sizes in MB).</summary>
+    /// <summary>Every claim measured, as a frame indexed by pair (stated vs measured ratios to 3 decimals, sizes in MB to 1).</summary>
     public static Frame<string, string> Table() =>
-        Frame.FromRecords(Claims.Select(Measure)).IndexRows<string>(nameof(Row.Pair));
+        Frame.FromRecords(Claims.Select(Measure).Select(r => r with
+        {
+            MeasuredParams = Math.Round(r.MeasuredParams, 3),
+            MeasuredCompute = Math.Round(r.MeasuredCompute, 3),
+            TeacherMB = Math.Round(r.TeacherMB, 1),
+            StudentMB = Math.Round(r.StudentMB, 1),
+        })).IndexRows<string>(nameof(Row.Pair));
 }
