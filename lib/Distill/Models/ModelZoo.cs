@@ -11,7 +11,13 @@ public static class ModelZoo
     }
 
     /// <summary>One entry per model family file; each calls <see cref="Register"/> for its names.</summary>
-    static readonly Action[] Families = [];
+    static readonly Action[] Families =
+    [
+        ResNetCifar.Register,
+        Vgg.Register,
+        MobileNet.Register,
+        ResNet.Register,
+    ];
 
     public static void Register(string name, Func<ModelSpec, DistillModel> factory) => Factories[name] = factory;
 
