@@ -1,0 +1,53 @@
+using Distill.Experiments;
+using Distill.Losses;
+using Distill.Models;
+using Distill.Training;
+
+namespace Distill.Tests.Training;
+
+/// <summary>Shared pieces of the training tests: the tiny model and synthetic data registered by name, temp folders.</summary>
+static class Fixtures
+{
+    public const string Model = "tiny-cnn";
+    public const string DataSet = "synthetic-quadrants";
+
+    public static readonly ModelSpec Spec = new(Model, NumClasses: 4, InChannels: 1, ImageSize: 8);
+
+    public static void Register()
+    {
+        ModelZoo.Register(Model, spec => new TinyNet(spec));
+        DataSetCatalog.Register(DataSet, r => new DataSplits(
+            new SyntheticSource(r.Profile == Profiles.Smoke ? 256 : 1024, r.BatchSize, r.Seed),
+            new SyntheticSource(128, 64, r.Seed + 10_000)));
+    }
+
+    public static Experiment Experiment(string name, int epochs = 2, params LossSpec[] losses) => new()
+    {
+        Name = name,
+        DataSet = DataSet,
+        Student = Spec,
+        Losses = losses.Length == 0 ? [new LossSpec(CrossEntropy.Name)] : losses,
+        Optimizer = OptimizerSpec.Sgd(0.05, nesterov: true),
+        Schedule = ScheduleSpec.Cosine(warmupEpochs: 0.5),
+        Epochs = epochs,
+        BatchSize = 32,
+        Seed = 3,
+    };
+
+    public static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "distill-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>All parameters and buffers of a module, flattened to doubles, by state-dict name.</summary>
+    public static Dictionary<string, double[]> Weights(TorchSharp.torch.nn.Module module) =>
+        module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu().to(TorchSharp.torch.float64).data<double>().ToArray());
+
+    public static void AssertSameWeights(Dictionary<string, double[]> expected, Dictionary<string, double[]> actual)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, values) in expected) Assert.True(values.SequenceEqual(actual[name]), $"tensor '{name}' differs");
+    }
+}

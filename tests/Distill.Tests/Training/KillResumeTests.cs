@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Distill.Runtime;
+using Distill.Training;
+
+namespace Distill.Tests.Training;
+
+/// <summary>A real training process is SIGKILLed mid-epoch and started again; the result equals an uninterrupted run.</summary>
+[Collection("Training")]
+public class KillResumeTests
+{
+    public KillResumeTests() => TorchRuntime.Initialize(seed: 51, quiet: true);
+
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void ChildKilledMidEpochResumesToTheUninterruptedResult()
+    {
+        var folder = Fixtures.TempFolder();
+        var checkpoints = Path.Combine(folder, "checkpoints");
+
+        using (var child = Start(folder, "1", "12"))
+        {
+            var paused = Task.Run(() =>
+            {
+                while (child.StandardOutput.ReadLine() is { } line)
+                    if (line == "paused") return true;
+                return false;
+            });
+            Assert.True(paused.Wait(Patience) && paused.Result, $"the child never reached epoch 1, step 12: {Stderr(child)}");
+            child.Kill();                                         // SIGKILL on Unix: no handler, no flush, no cleanup
+            Assert.True(child.WaitForExit(Patience));
+            Assert.Equal(128 + 9, child.ExitCode);
+        }
+        Assert.Equal(["epoch-0001.ckpt"], Directory.GetFiles(checkpoints).Select(Path.GetFileName));
+        Assert.Single(MetricsLog.Read(Path.Combine(folder, "metrics.jsonl")));
+
+        string output;
+        using (var child = Start(folder))
+        {
+            var read = child.StandardOutput.ReadToEndAsync();
+            Assert.True(child.WaitForExit(Patience), "the resumed child did not finish");
+            output = read.Result;
+            Assert.True(child.ExitCode == 0, $"exit code {child.ExitCode}: {Stderr(child)}");
+        }
+        Assert.Contains("resuming from", output);
+        Assert.Contains("epoch-0001.ckpt (1 of 3 epochs done)", output);
+        Assert.Contains("done, 1 epochs resumed", output);
+        Assert.DoesNotContain("progress 0 ", output);             // epoch 0 was not trained again
+
+        using var straight = TrainChild.Build();
+        var expected = TrainChild.Trainer(straight, folder: null, progress: null, TextWriter.Null).Fit();
+        var lines = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"));
+        Assert.Equal(TrainChild.Epochs, lines.Count);
+        for (int e = 0; e < TrainChild.Epochs; e++) Assert.True(expected.History[e].SameResultAs(lines[e]), $"epoch {e} metrics differ");
+        using var restored = TrainChild.Build();
+        Checkpoint.Restore(Path.Combine(checkpoints, "epoch-0003.ckpt"), restored, optimizer: null);
+        Fixtures.AssertSameWeights(Fixtures.Weights(straight), Fixtures.Weights(restored));
+    }
+
+    /// <summary>Starts this test assembly as the <see cref="TrainChild"/> program.</summary>
+    static Process Start(string folder, params string[] pause)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[typeof(TrainChild).Assembly.Location, TrainChild.Verb, folder, .. pause])
+            start.ArgumentList.Add(arg);
+        start.Environment[TorchRuntime.DeviceVariable] = "cpu";
+        var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the child process");
+        var errors = new System.Text.StringBuilder();
+        Errors.Add(child, errors);
+        child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
+        child.BeginErrorReadLine();
+        return child;
+    }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder> Errors = new();
+
+    static string Stderr(Process child)
+    {
+        var errors = Errors.GetValue(child, _ => new());
+        lock (errors) return errors.ToString();
+    }
+}
