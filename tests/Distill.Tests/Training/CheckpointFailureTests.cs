@@ -9,7 +9,7 @@ namespace Distill.Tests.Training;
 [Collection("Training")]
 public class CheckpointFailureTests
 {
-    public CheckpointFailureTests() => TorchRuntime.Initialize(seed: 31, quiet: true);
+    public CheckpointFailureTests() => Fixtures.Initialize(31);
 
     static TrainerOptions Options(string folder, int epochs, TextWriter? log = null) => new()
     {

@@ -8,7 +8,7 @@ namespace Distill.Tests.Training;
 [Collection("Training")]
 public class DistillerTests
 {
-    public DistillerTests() => TorchRuntime.Initialize(seed: 5, quiet: true);
+    public DistillerTests() => Fixtures.Initialize(5);
 
     [Fact]
     public void FrozenTeachersGetNoGradientStayInEvalModeAndDoNotChange()

@@ -10,7 +10,7 @@ public class ExperimentTests
 {
     public ExperimentTests()
     {
-        TorchRuntime.Initialize(seed: 41, quiet: true);
+        Fixtures.Initialize(41);
         Fixtures.Register();
     }
 

@@ -1,6 +1,7 @@
 using Distill.Experiments;
 using Distill.Losses;
 using Distill.Models;
+using Distill.Runtime;
 using Distill.Training;
 
 namespace Distill.Tests.Training;
@@ -19,6 +20,16 @@ static class Fixtures
         DataSetCatalog.Register(DataSet, r => new DataSplits(
             new SyntheticSource(r.Profile == Profiles.Smoke ? 256 : 1024, r.BatchSize, r.Seed),
             new SyntheticSource(128, 64, r.Seed + 10_000)));
+    }
+
+    /// <summary>
+    /// <see cref="TorchRuntime.Initialize"/> plus one intra-op thread: these models are tiny, and on a shared machine
+    /// OpenMP workers spinning for a busy core made the same tests ten times slower.
+    /// </summary>
+    public static void Initialize(int seed)
+    {
+        TorchRuntime.Initialize(seed, quiet: true);
+        TorchSharp.torch.set_num_threads(1);
     }
 
     public static Experiment Experiment(string name, int epochs = 2, params LossSpec[] losses) => new()

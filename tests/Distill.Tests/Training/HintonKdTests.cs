@@ -10,7 +10,7 @@ namespace Distill.Tests.Training;
 [Collection("Training")]
 public class HintonKdTests
 {
-    public HintonKdTests() => TorchRuntime.Initialize(seed: 11, quiet: true);
+    public HintonKdTests() => Fixtures.Initialize(11);
 
     static Taps Logits(params double[] z) => new(tensor(z, float64).reshape(1, z.Length), []);
 

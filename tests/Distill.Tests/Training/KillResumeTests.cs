@@ -8,7 +8,7 @@ namespace Distill.Tests.Training;
 [Collection("Training")]
 public class KillResumeTests
 {
-    public KillResumeTests() => TorchRuntime.Initialize(seed: 51, quiet: true);
+    public KillResumeTests() => Fixtures.Initialize(51);
 
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -18,7 +18,7 @@ public class KillResumeTests
         var folder = Fixtures.TempFolder();
         var checkpoints = Path.Combine(folder, "checkpoints");
 
-        using (var child = Start(folder, "1", "12"))
+        using (var child = Start(folder, "1", "8"))
         {
             var paused = Task.Run(() =>
             {
@@ -26,7 +26,7 @@ public class KillResumeTests
                     if (line == "paused") return true;
                 return false;
             });
-            Assert.True(paused.Wait(Patience) && paused.Result, $"the child never reached epoch 1, step 12: {Stderr(child)}");
+            Assert.True(paused.Wait(Patience) && paused.Result, $"the child never reached epoch 1, step 8: {Stderr(child)}");
             child.Kill();                                         // SIGKILL on Unix: no handler, no flush, no cleanup
             Assert.True(child.WaitForExit(Patience));
             Assert.Equal(128 + 9, child.ExitCode);

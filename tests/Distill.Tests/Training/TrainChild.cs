@@ -23,7 +23,7 @@ public static class TrainChild
             Console.Error.WriteLine($"usage: dotnet Distill.Tests.dll {Verb} FOLDER [PAUSE_EPOCH PAUSE_STEP]");
             return 2;
         }
-        TorchRuntime.Initialize(Seed, quiet: true);
+        Fixtures.Initialize(Seed);
         (int Epoch, int Step)? pause = args.Length == 4 ? (int.Parse(args[2]), int.Parse(args[3])) : null;
         var progress = new ProgressHook<TrainingProgress>(p =>
         {
@@ -49,9 +49,9 @@ public static class TrainChild
         return new Distiller(student, [teacher], [(new CrossEntropy(), 0.5), (new HintonKd(3), 0.5)]);
     }
 
-    /// <summary>512 training images in batches of 16: 32 steps per epoch, a report every 4.</summary>
+    /// <summary>256 training images in batches of 16: 16 steps per epoch, a report every 4.</summary>
     public static Trainer Trainer(Distiller distiller, string? folder, IProgress<TrainingProgress>? progress, TextWriter log) =>
-        new(distiller, new SyntheticSource(512, 16, 14), new SyntheticSource(64, 32, 15), new TrainerOptions
+        new(distiller, new SyntheticSource(256, 16, 14), new SyntheticSource(64, 32, 15), new TrainerOptions
         {
             Epochs = Epochs,
             Optimizer = OptimizerSpec.Sgd(0.05, nesterov: true),

@@ -9,7 +9,7 @@ namespace Distill.Tests.Training;
 [Collection("Training")]
 public class TrainerResumeTests
 {
-    public TrainerResumeTests() => TorchRuntime.Initialize(seed: 21, quiet: true);
+    public TrainerResumeTests() => Fixtures.Initialize(21);
 
     sealed class SimulatedKill : Exception;
 
