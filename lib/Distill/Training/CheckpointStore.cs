@@ -38,10 +38,17 @@ public sealed class CheckpointStore(string folder, int keep = 2, TextWriter? log
 
     /// <summary>
     /// Restores the newest checkpoint that passes its integrity check; a corrupt one is reported to the log and
-    /// skipped (left on disk for inspection, renamed *.corrupt). Null when there is no usable checkpoint.
+    /// skipped (left on disk for inspection, renamed *.corrupt). Temporary files of a write that a kill cut short
+    /// are deleted first. Null when there is no usable checkpoint.
     /// </summary>
     public (CheckpointHeader Header, string Path)? RestoreLatest(nn.Module module, OptimizerHelper? optimizer)
     {
+        if (Directory.Exists(Folder))
+            foreach (var partial in Directory.EnumerateFiles(Folder, "*.tmp"))
+            {
+                (log ?? Console.Error).WriteLine($"distill: deleting {partial}, a checkpoint write that did not finish.");
+                File.Delete(partial);
+            }
         foreach (var (_, path) in Files())
         {
             try

@@ -43,6 +43,9 @@ public class CheckpointFailureTests
         Assert.Contains(newest, e.Message);
         Assert.Contains("truncated or damaged", e.Message);
 
+        var partial = Path.Combine(folder, "checkpoints", "epoch-0003.ckpt.4242.tmp");   // a write cut short by a kill
+        File.WriteAllBytes(partial, bytes[..100]);
+
         var log = new StringWriter();
         var resumedModel = new TinyNet(Fixtures.Spec);
         var result = new Trainer(new Distiller(resumedModel, [], [(new CrossEntropy(), 1.0)]), Train, Test, Options(folder, 2, log)).Fit();
@@ -50,6 +53,8 @@ public class CheckpointFailureTests
         Assert.Contains("Falling back to the previous checkpoint", log.ToString());
         Assert.Equal(1, result.ResumedEpochs);                     // epoch 2 was redone from epoch-0001.ckpt
         Assert.True(File.Exists(newest + ".corrupt"));
+        Assert.False(File.Exists(partial));
+        Assert.Contains("a checkpoint write that did not finish", log.ToString());
         Assert.Equal(1, Checkpoint.ReadHeader(newest).Epoch);      // and written again, whole
         Fixtures.AssertSameWeights(Fixtures.Weights(reference), Fixtures.Weights(resumedModel));
     }

@@ -13,20 +13,21 @@ public class KillResumeTests
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public void ChildKilledMidEpochResumesToTheUninterruptedResult()
+    public async Task ChildKilledMidEpochResumesToTheUninterruptedResult()
     {
         var folder = Fixtures.TempFolder();
         var checkpoints = Path.Combine(folder, "checkpoints");
 
-        using (var child = Start(folder, "1", "8"))
+        using (var run = Start(folder, "1", "8"))
         {
+            var child = run.Process;
             var paused = Task.Run(() =>
             {
                 while (child.StandardOutput.ReadLine() is { } line)
                     if (line == "paused") return true;
                 return false;
             });
-            Assert.True(paused.Wait(Patience) && paused.Result, $"the child never reached epoch 1, step 8: {Stderr(child)}");
+            Assert.True(await Within(paused), $"the child never reached epoch 1, step 8: {Stderr(child)}");
             child.Kill();                                         // SIGKILL on Unix: no handler, no flush, no cleanup
             Assert.True(child.WaitForExit(Patience));
             Assert.Equal(128 + 9, child.ExitCode);
@@ -35,11 +36,11 @@ public class KillResumeTests
         Assert.Single(MetricsLog.Read(Path.Combine(folder, "metrics.jsonl")));
 
         string output;
-        using (var child = Start(folder))
+        using (var run = Start(folder))
         {
-            var read = child.StandardOutput.ReadToEndAsync();
+            var child = run.Process;
+            output = await Within(child.StandardOutput.ReadToEndAsync());
             Assert.True(child.WaitForExit(Patience), "the resumed child did not finish");
-            output = read.Result;
             Assert.True(child.ExitCode == 0, $"exit code {child.ExitCode}: {Stderr(child)}");
         }
         Assert.Contains("resuming from", output);
@@ -57,8 +58,15 @@ public class KillResumeTests
         Fixtures.AssertSameWeights(Fixtures.Weights(straight), Fixtures.Weights(restored));
     }
 
+    /// <summary>The task's result, or a failure naming the time limit when the child hangs.</summary>
+    static async Task<T> Within<T>(Task<T> task)
+    {
+        try { return await task.WaitAsync(Patience); }
+        catch (TimeoutException) { throw new Xunit.Sdk.XunitException($"the child process gave no answer within {Patience.TotalSeconds} s"); }
+    }
+
     /// <summary>Starts this test assembly as the <see cref="TrainChild"/> program.</summary>
-    static Process Start(string folder, params string[] pause)
+    static Child Start(string folder, params string[] pause)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -74,7 +82,19 @@ public class KillResumeTests
         Errors.Add(child, errors);
         child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
         child.BeginErrorReadLine();
-        return child;
+        return new Child(child);
+    }
+
+    /// <summary>A started child; disposing it kills it if a failed assertion left it running (or paused).</summary>
+    sealed class Child(Process process) : IDisposable
+    {
+        public Process Process => process;
+
+        public void Dispose()
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+        }
     }
 
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, System.Text.StringBuilder> Errors = new();
