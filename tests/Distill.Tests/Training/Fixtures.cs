@@ -62,3 +62,10 @@ static class Fixtures
         foreach (var (name, values) in expected) Assert.True(values.SequenceEqual(actual[name]), $"tensor '{name}' differs");
     }
 }
+
+/// <summary>
+/// The training tests run one at a time and never beside other test collections: torch's global generator and
+/// thread count are process-wide, and a test elsewhere reseeding it mid-run would change a model's initial weights.
+/// </summary>
+[CollectionDefinition("Training", DisableParallelization = true)]
+public sealed class TrainingCollection;

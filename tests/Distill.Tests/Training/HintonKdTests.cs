@@ -83,6 +83,23 @@ public class HintonKdTests
     }
 
     [Fact]
+    public void SeveralTeachersGiveTheirAveragedSoftTargets()
+    {
+        const double t = 2;
+        double[] zs = [0.5, -0.5, 1.0], za = [2, 0, -1], zb = [-1, 1, 3];
+        var pa = Softmax(za.Select(z => z / t).ToArray());
+        var pb = Softmax(zb.Select(z => z / t).ToArray());
+        var q = Softmax(zs.Select(z => z / t).ToArray());
+        var expected = t * t * Enumerable.Range(0, 3).Sum(i =>
+        {
+            double p = (pa[i] + pb[i]) / 2;
+            return p * Math.Log(p / q[i]);
+        });
+        Assert.Equal(expected, new HintonKd(t).Compute(Logits(zs), [Logits(za), Logits(zb)], NoLabels).item<double>(), 12);
+        Assert.Throws<InvalidOperationException>(() => new HintonKd(t).Compute(Logits(zs), [], NoLabels));
+    }
+
+    [Fact]
     public void CrossEntropyPlusKdIsTheWeightedSum()
     {
         // CE of logits (1, 2, 0) with label 1: -log(e^2 / (e + e^2 + 1)) = 0.40760596444.
