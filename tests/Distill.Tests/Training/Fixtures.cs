@@ -45,11 +45,25 @@ static class Fixtures
         Seed = 3,
     };
 
+    /// <summary>A fresh folder under the system temp folder, deleted when the Training collection is done.</summary>
     public static string TempFolder()
     {
         var path = Path.Combine(Path.GetTempPath(), "distill-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(path);
+        lock (Folders) Folders.Add(path);
         return path;
+    }
+
+    static readonly List<string> Folders = [];
+
+    /// <summary>Deletes every folder <see cref="TempFolder"/> made.</summary>
+    public static void DeleteTempFolders()
+    {
+        lock (Folders)
+        {
+            foreach (var folder in Folders.Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
+            Folders.Clear();
+        }
     }
 
     /// <summary>All parameters and buffers of a module, flattened to doubles, by state-dict name.</summary>
@@ -68,4 +82,11 @@ static class Fixtures
 /// thread count are process-wide, and a test elsewhere reseeding it mid-run would change a model's initial weights.
 /// </summary>
 [CollectionDefinition("Training", DisableParallelization = true)]
-public sealed class TrainingCollection;
+public sealed class TrainingCollection : ICollectionFixture<TrainingCollection.TempFolders>
+{
+    /// <summary>Created before the collection's first test, disposed after its last: removes the temp folders.</summary>
+    public sealed class TempFolders : IDisposable
+    {
+        public void Dispose() => Fixtures.DeleteTempFolders();
+    }
+}
