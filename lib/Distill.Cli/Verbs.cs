@@ -9,5 +9,6 @@ static class Verbs
     [
         SummaryCommand.Create(),
         RatiosCommand.Create(),
+        TrainCommand.Create(),
     ];
 }

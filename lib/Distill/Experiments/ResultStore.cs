@@ -1,0 +1,60 @@
+namespace Distill.Experiments;
+
+/// <summary>
+/// The results/ folder: one folder per experiment config, named "&lt;name&gt;-&lt;hash&gt;", holding config.json,
+/// metrics.jsonl, checkpoints/ and, once finished, summary.json. DISTILL_RESULTS overrides the default root.
+/// </summary>
+public sealed class ResultStore(string root)
+{
+    public const string RootVariable = "DISTILL_RESULTS";
+    public const string ConfigFile = "config.json";
+    public const string MetricsFile = "metrics.jsonl";
+    public const string SummaryFile = "summary.json";
+    public const string CheckpointsFolder = "checkpoints";
+
+    public static ResultStore Default => new(Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : "results");
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string FolderOf(Experiment e) => Path.Combine(Root, $"{e.Name}-{e.Hash}");
+
+    /// <summary>The stored result of <paramref name="e"/> if it finished, else null.</summary>
+    public ExperimentResult? TryLoad(Experiment e)
+    {
+        var folder = FolderOf(e);
+        var summary = Path.Combine(folder, SummaryFile);
+        return File.Exists(summary) ? new ExperimentResult(e, ExperimentResult.ReadSummary(summary), folder, Reused: true) : null;
+    }
+
+    /// <summary>Every finished experiment under the root (folders with a summary), ordered by name and seed.</summary>
+    public IReadOnlyList<ExperimentResult> Finished() =>
+        !Directory.Exists(Root)
+            ? []
+            : Directory.EnumerateDirectories(Root)
+                .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
+                .Select(d => new ExperimentResult(Experiment.Load(Path.Combine(d, ConfigFile)),
+                    ExperimentResult.ReadSummary(Path.Combine(d, SummaryFile)), d, Reused: true))
+                .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
+                .ToList();
+
+    /// <summary>
+    /// The finished experiment a <see cref="TeacherSpec"/> names: by name, then by the spec's seed, else the
+    /// student's seed, else the only one. Errors list what is there.
+    /// </summary>
+    public ExperimentResult FindTeacher(TeacherSpec teacher, int studentSeed)
+    {
+        var named = Finished().Where(r => r.Config.Name == teacher.Experiment).ToList();
+        if (named.Count == 0)
+            throw new InvalidOperationException(
+                $"Teacher experiment '{teacher.Experiment}' has no finished run in {Root}. Train it first (distill train <its config>).");
+        if (teacher.Seed is int wanted)
+            return named.FirstOrDefault(r => r.Config.Seed == wanted)
+                   ?? throw new InvalidOperationException(
+                       $"Teacher experiment '{teacher.Experiment}' has no finished run with seed {wanted}; seeds there: {string.Join(", ", named.Select(r => r.Config.Seed))}");
+        var sameSeed = named.Where(r => r.Config.Seed == studentSeed).ToList();
+        if (sameSeed.Count == 1) return sameSeed[0];
+        if (named.Count == 1) return named[0];
+        throw new InvalidOperationException(
+            $"Teacher experiment '{teacher.Experiment}' is ambiguous: {string.Join(", ", named.Select(r => Path.GetFileName(r.Folder)))}. Give its seed in the teacher spec.");
+    }
+}

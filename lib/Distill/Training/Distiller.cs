@@ -1,0 +1,76 @@
+using Distill.Losses;
+using Distill.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Training;
+
+/// <summary>What one distiller step produced: the weighted total, each term's unweighted value, the student's logits.</summary>
+public sealed record DistillStep(Tensor Loss, IReadOnlyList<Tensor> Terms, Tensor StudentLogits);
+
+/// <summary>
+/// A student, frozen teachers and a weighted list of loss terms: loss = sum_i w_i * term_i(student taps,
+/// teacher taps, labels). Plain supervised training is the special case of no teachers and one "ce" term.
+/// Teachers are held outside the module tree: they are not in <see cref="Module.parameters"/>, not in the
+/// checkpointed state, stay in eval mode (BatchNorm statistics untouched, no dropout) and run without autograd.
+/// Loss terms are submodules, so their own parameters (e.g. adaptation layers) train and checkpoint with the student.
+/// </summary>
+public sealed class Distiller : nn.Module
+{
+    readonly DistillModel student;
+    readonly ModuleList<LossTerm> terms;
+    readonly IReadOnlyList<DistillModel> teachers;
+
+    public Distiller(DistillModel student, IReadOnlyList<DistillModel> teachers, IReadOnlyList<(LossTerm Term, double Weight)> losses)
+        : base(nameof(Distiller))
+    {
+        if (losses.Count == 0) throw new ArgumentException("A distiller needs at least one loss term.", nameof(losses));
+        var duplicate = losses.GroupBy(l => l.Term.Key).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Loss term '{duplicate.Key}' appears twice; metrics name terms by key.");
+        this.student = student;
+        this.teachers = teachers;
+        terms = new ModuleList<LossTerm>(losses.Select(l => l.Term).ToArray());
+        Weights = losses.Select(l => l.Weight).ToArray();
+        RegisterComponents();
+        foreach (var teacher in teachers) Freeze(teacher);
+    }
+
+    public DistillModel Student => student;
+    public IReadOnlyList<DistillModel> Teachers => teachers;
+    public IReadOnlyList<LossTerm> Terms => terms.ToArray();
+    public IReadOnlyList<double> Weights { get; }
+    public IReadOnlyList<string> TermKeys => terms.Select(t => t.Key).ToArray();
+
+    /// <summary>Puts a teacher in eval mode and switches off its gradients, for good.</summary>
+    public static void Freeze(DistillModel teacher)
+    {
+        teacher.eval();
+        foreach (var p in teacher.parameters()) p.requires_grad = false;
+    }
+
+    /// <summary>Runs the teachers (no autograd), the student and every term on one batch.</summary>
+    public DistillStep Step(Tensor images, Tensor labels)
+    {
+        var teacherTaps = new List<Taps>(teachers.Count);
+        if (teachers.Count > 0)
+        {
+            using var noGrad = no_grad();
+            foreach (var teacher in teachers)
+            {
+                if (teacher.training) teacher.eval();
+                teacherTaps.Add(teacher.call(images));
+            }
+        }
+        var studentTaps = student.call(images);
+        var values = new Tensor[terms.Count];
+        Tensor? total = null;
+        for (int i = 0; i < terms.Count; i++)
+        {
+            values[i] = terms[i].Compute(studentTaps, teacherTaps, labels);
+            var weighted = values[i] * Weights[i];
+            total = total is null ? weighted : total + weighted;
+        }
+        return new DistillStep(total!, values, studentTaps.Logits);
+    }
+}
