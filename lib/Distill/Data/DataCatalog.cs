@@ -23,17 +23,23 @@ public static class DataCatalog
     /// <summary>Overrides the folder holding one sub-folder per data set.</summary>
     public const string DataRootVariable = "DISTILL_DATA";
 
-    static readonly Dictionary<string, (DatasetInfo Info, Func<string, ImageDataset> Read)> Sets = new(StringComparer.OrdinalIgnoreCase)
+    sealed record Entry(DatasetInfo Info, Func<string, ImageDataset> Read, Action<ImageDataset, string> Write);
+
+    static readonly Dictionary<string, Entry> Sets = new(StringComparer.OrdinalIgnoreCase)
     {
-        [Cifar10.Name] = (new(Cifar10.Name, 3, 32, Cifar10.NumClasses, ChannelStats.Cifar10, 4, true), Cifar10.Read),
-        [Cifar100.Name] = (new(Cifar100.Name, 3, 32, Cifar100.NumClasses, ChannelStats.Cifar100, 4, true), Cifar100.Read),
-        [FashionMnist.Name] = (new(FashionMnist.Name, 1, 28, FashionMnist.NumClasses, ChannelStats.FashionMnist, 2, true), FashionMnist.Read),
-        [ImageNet64.Name] = (new(ImageNet64.Name, 3, 64, ImageNet64.NumClasses, ChannelStats.ImageNet, 4, true), ImageNet64.Read),
+        [Cifar10.Name] = new(new(Cifar10.Name, 3, 32, Cifar10.NumClasses, ChannelStats.Cifar10, 4, true),
+            Cifar10.Read, (d, root) => Cifar10.Write(d, Path.Combine(root, Cifar10.ArchiveFolder))),
+        [Cifar100.Name] = new(new(Cifar100.Name, 3, 32, Cifar100.NumClasses, ChannelStats.Cifar100, 4, true),
+            Cifar100.Read, (d, root) => Cifar100.Write(d, Path.Combine(root, Cifar100.ArchiveFolder))),
+        [FashionMnist.Name] = new(new(FashionMnist.Name, 1, 28, FashionMnist.NumClasses, ChannelStats.FashionMnist, 2, true),
+            FashionMnist.Read, (d, root) => FashionMnist.Write(d, root)),
+        [ImageNet64.Name] = new(new(ImageNet64.Name, 3, 64, ImageNet64.NumClasses, ChannelStats.ImageNet, 4, true),
+            ImageNet64.Read, ImageNet64.Write),
     };
 
     public static IReadOnlyCollection<string> Names => Sets.Keys;
 
-    public static DatasetInfo Info(string name) => Entry(name).Info;
+    public static DatasetInfo Info(string name) => Find(name).Info;
 
     /// <summary>$DISTILL_DATA, else data/ next to the nearest Notebooks.sln above the working folder, else ./data.</summary>
     public static string DataRoot
@@ -50,20 +56,26 @@ public static class DataCatalog
 
     /// <summary>Where <see cref="Load"/> looks when no root is given.</summary>
     public static string DefaultRoot(string name) =>
-        Entry(name).Info.Name == FashionMnist.Name && !Directory.Exists(Path.Combine(DataRoot, FashionMnist.Name))
+        Find(name).Info.Name == FashionMnist.Name && !Directory.Exists(Path.Combine(DataRoot, FashionMnist.Name))
             ? FashionMnist.DebianFolder
-            : Path.Combine(DataRoot, Entry(name).Info.Name);
+            : Path.Combine(DataRoot, Find(name).Info.Name);
 
     /// <summary>Reads data set <paramref name="name"/> from <paramref name="root"/> (default <see cref="DefaultRoot"/>).</summary>
     public static ImageDataset Load(string name, string? root = null)
     {
-        var (info, read) = Entry(name);
+        var entry = Find(name);
         root ??= DefaultRoot(name);
-        if (!Directory.Exists(root)) throw DataFiles.NotFound(info.Name, root, $"the folder {root}");
-        return read(root);
+        if (!Directory.Exists(root)) throw DataFiles.NotFound(entry.Info.Name, root, $"the folder {root}");
+        return entry.Read(root);
     }
 
-    static (DatasetInfo Info, Func<string, ImageDataset> Read) Entry(string name) =>
+    /// <summary>
+    /// Writes <paramref name="data"/> under <paramref name="root"/> in its official layout (the archive's own
+    /// sub-folder for CIFAR), exactly where <see cref="Load"/> with that root reads it back.
+    /// </summary>
+    public static void Write(ImageDataset data, string root) => Find(data.Name).Write(data, root);
+
+    static Entry Find(string name) =>
         Sets.TryGetValue(name, out var entry)
             ? entry
             : throw new ArgumentException($"Unknown data set '{name}'. Known: {string.Join(", ", Sets.Keys)}.");
