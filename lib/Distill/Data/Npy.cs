@@ -24,7 +24,8 @@ public sealed record NpyHeader(NpyType Type, long[] Shape, long DataOffset)
 /// </summary>
 public static class Npy
 {
-    static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    /// <summary>0x93 then "NUMPY". (Not a "\x93NUMPY"u8 literal: that would encode U+0093 as two UTF-8 bytes.)</summary>
+    static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     const int MaxHeaderBytes = 1 << 16;
 
     public static int ItemSize(NpyType type) => type switch
