@@ -35,12 +35,12 @@ static class MakeCommand
             try
             {
                 Make(name, parse.GetValue(output)!, parse.GetValue(train) ?? defaultTrain, parse.GetValue(test) ?? defaultTest,
-                    parse.GetValue(seed), Console.Out);
+                    parse.GetValue(seed), parse.InvocationConfiguration.Output);
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"make: {e.Message}");
+                parse.InvocationConfiguration.Error.WriteLine($"make: {e.Message}");
                 return 1;
             }
         });

@@ -14,10 +14,16 @@ public sealed class MakeCommandTests : IDisposable
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
     }
 
-    static int Invoke(params string[] args)
+    /// <summary>What the last <see cref="Invoke"/> wrote to standard error.</summary>
+    string errors = "";
+
+    int Invoke(params string[] args)
     {
         var command = new RootCommand { MakeCommand.Create() };
-        return command.Parse(args).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+        var error = new StringWriter();
+        int rc = command.Parse(args).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = error });
+        errors = error.ToString();
+        return rc;
     }
 
     /// <summary>File name -> SHA-256 of every file under <paramref name="dir"/>.</summary>
@@ -68,17 +74,21 @@ public sealed class MakeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("cifar10", "9", "1")]      // fewer train images than classes
-    [InlineData("cifar10", "10", "0")]     // no test image
-    [InlineData("imagenet64", "999", "5")] // ImageNet needs one train image per each of its 1000 classes
-    public void RefusesTooFewImagesAndWritesNothing(string name, string train, string test)
+    [InlineData("cifar10", "9", "1", "make: cifar10 needs at least 10 train images")]      // fewer train images than classes
+    [InlineData("cifar10", "10", "0", "make: cifar10 needs at least 10 train images")]     // no test image
+    [InlineData("imagenet64", "999", "5", "make: imagenet64 needs at least 1000 train images")]
+    public void RefusesTooFewImagesAndWritesNothing(string name, string train, string test, string message)
     {
         var dir = Path.Combine(root, "refused");
         Assert.Equal(1, Invoke("make", name, "--out", dir, "--train", train, "--test", test));
+        Assert.StartsWith(message, errors);
         Assert.False(Directory.Exists(dir));
     }
 
     [Fact]
-    public void RejectsAnUnknownDataSet() =>
+    public void RejectsAnUnknownDataSet()
+    {
         Assert.NotEqual(0, Invoke("make", "mnist", "--out", Path.Combine(root, "m")));
+        Assert.Contains("mnist", errors);
+    }
 }

@@ -21,6 +21,8 @@ public sealed class DeviceImageLoader : IBatchSource, IDisposable
             throw new ArgumentException($"Normalisation has {options.Stats.Channels} channels, the images {split.Channels}.");
         if (options.CropPadding < 0) throw new ArgumentException($"Crop padding must be non-negative, got {options.CropPadding}.");
         if (split.Count == 0) throw new ArgumentException("The split is empty.");
+        int outside = Array.FindIndex(split.Labels, l => l < 0 || l >= numClasses);
+        if (outside >= 0) throw new ArgumentException($"Label {split.Labels[outside]} of example {outside} is outside 0..{numClasses - 1}.");
         Options = options;
         NumClasses = numClasses;
         Shape = (split.Channels, split.Height, split.Width);

@@ -195,6 +195,8 @@ public class DeviceImageLoaderTests
         Assert.Throws<ArgumentException>(() => Loader(Options(batch: 0)));
         Assert.Throws<ArgumentException>(() => Loader(Options(padding: -1)));
         Assert.Throws<ArgumentException>(() => new DeviceImageLoader(Indexed(), N, new LoaderOptions(8, ChannelStats.FashionMnist)));
+        var e = Assert.Throws<ArgumentException>(() => new DeviceImageLoader(Indexed(), N - 1, Options()));
+        Assert.Equal($"Label {N - 1} of example {N - 1} is outside 0..{N - 2}.", e.Message);
         using var loader = Loader(Options());
         Assert.Throws<ArgumentOutOfRangeException>(() => loader.Epoch(-1));
     }
