@@ -6,7 +6,8 @@ namespace Distill.Data;
 /// <summary>
 /// IDX files of unsigned bytes (LeCun's MNIST format, also Fashion-MNIST's), raw or gzip-compressed: a big-endian
 /// magic 0x0000 08 D (D = number of dimensions; 2049 for a label vector, 2051 for an image stack), D big-endian
-/// int32 sizes, then the bytes. Gzip is recognised by its magic bytes, not by the file name.
+/// int32 sizes, then the bytes. Gzip is recognised by its magic bytes, not by the file name; offsets in errors about a
+/// gzip file count bytes of its uncompressed IDX content.
 /// </summary>
 public static class Idx
 {
