@@ -9,5 +9,6 @@ static class Verbs
     [
         FetchCommand.Create(),
         VerifyCommand.Create(),
+        MakeCommand.Create(),
     ];
 }
