@@ -19,6 +19,17 @@ public static class DataSetCatalog
 {
     static readonly Dictionary<string, Func<DataRequest, DataSplits>> Factories = new(StringComparer.OrdinalIgnoreCase);
 
+    static DataSetCatalog()
+    {
+        foreach (var register in Families) register();
+    }
+
+    /// <summary>One entry per data-set family; each calls <see cref="Register"/> for its names.</summary>
+    static readonly Action[] Families =
+    [
+        ImageDataSets.RegisterIn,
+    ];
+
     public static void Register(string name, Func<DataRequest, DataSplits> factory) => Factories[name] = factory;
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -43,9 +43,10 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
             student.load_state_dict(start.state_dict());
         }
         var teachers = e.Teachers.Select(t => LoadStudent(store.FindTeacher(t, e.Seed))).ToList();
+        DataSplits? splits = null;
         try
         {
-            var splits = data(new DataRequest(e.DataSet, e.Profile, e.BatchSize, e.Seed));
+            splits = data(new DataRequest(e.DataSet, e.Profile, e.BatchSize, e.Seed));
             if (splits.Train.NumClasses != e.Student.NumClasses)
                 throw new InvalidDataException(
                     $"{e.Name}: data set '{e.DataSet}' has {splits.Train.NumClasses} classes, the student {e.Student.NumClasses}.");
@@ -70,6 +71,8 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
         finally
         {
             foreach (var t in teachers) t.Dispose();
+            (splits?.Train as IDisposable)?.Dispose();
+            (splits?.Test as IDisposable)?.Dispose();
         }
     }
 
