@@ -25,7 +25,7 @@ public static class ErrorFormatter
             traceback.Add((traceback.Count == 0 ? "" : "---> ") + $"{e.GetType().FullName}: {e.Message}");
             traceback.AddRange((e.StackTrace ?? "").Split('\n').Select(l => l.TrimEnd())
                 .Where(l => l.Length > 0 && !l.Contains("Microsoft.CodeAnalysis.Scripting") && !l.Contains("System.Runtime.CompilerServices")
-                    && !l.Contains("--- End of stack trace")));
+                    && !l.Contains("--- End of stack trace") && !l.Contains("Notebooks.Host.Kernel.")));
         }
         return new ErrorOutput(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, traceback);
     }

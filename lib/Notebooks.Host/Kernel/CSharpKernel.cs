@@ -47,7 +47,8 @@ public sealed class CSharpKernel
             .WithReferences(FrameworkReferences.Value.Append(MetadataReference.CreateFromFile(typeof(KernelGlobals).Assembly.Location)))
             .WithImports(DefaultImports)
             .WithAllowUnsafe(true)
-            .WithEmitDebugInformation(true);
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(System.Text.Encoding.UTF8);
     }
 
     /// <summary>Runs one code cell into <paramref name="cell"/>'s outputs; false when it failed (the error is one of its outputs).</summary>
@@ -99,6 +100,9 @@ public sealed class CSharpKernel
             if (!File.Exists(full))
                 throw new FileNotFoundException($"#r \"{path}\": no such file {full} (paths are relative to the notebook's folder {baseDirectory})");
             options = options.AddReferences(Probing.Value.AddAssembly(full));
+            var dependencies = DepsJson.Resolve(full);
+            foreach (var dependency in dependencies.Assemblies) options = options.AddReferences(Probing.Value.AddAssembly(dependency));
+            foreach (var folder in dependencies.NativeFolders) Probing.Value.AddNativeFolder(folder);
         }
     }
 

@@ -64,8 +64,7 @@ public static class PlotlyJs
 
     static string VersionOf(string resource) => resource["Plotly.NET.plotly-".Length..^".min.js".Length];
 
-    static string PackagesFolder() => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder ? folder
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    static string PackagesFolder() => Kernel.DepsJson.PackagesFolder();
 
     static IEnumerable<string> CandidateFiles()
     {
