@@ -100,7 +100,7 @@ public sealed class CSharpKernel
             if (!File.Exists(full))
                 throw new FileNotFoundException($"#r \"{path}\": no such file {full} (paths are relative to the notebook's folder {baseDirectory})");
             options = options.AddReferences(Probing.Value.AddAssembly(full));
-            var dependencies = DepsJson.Resolve(full);
+            var dependencies = NativeLayout.Arrange(DepsJson.Resolve(full), restore.CacheRoot);
             foreach (var dependency in dependencies.Assemblies) options = options.AddReferences(Probing.Value.AddAssembly(dependency));
             foreach (var folder in dependencies.NativeFolders) Probing.Value.AddNativeFolder(folder);
         }
@@ -125,7 +125,7 @@ public sealed class CSharpKernel
         }
         if (requested.Count == 0) return;
         packages.AddRange(requested);
-        var restored = restore.Restore(packages, sources);
+        var restored = NativeLayout.Arrange(restore.Restore(packages, sources), restore.CacheRoot);
         foreach (var assembly in restored.Assemblies) options = options.AddReferences(Probing.Value.AddAssembly(assembly));
         foreach (var folder in restored.NativeFolders) Probing.Value.AddNativeFolder(folder);
         var installed = restored.Resolved.Where(r => requested.Any(p => r.StartsWith(p.Name + " ", StringComparison.OrdinalIgnoreCase)));
