@@ -56,7 +56,9 @@ static class TestNotebooks
     /// <summary>Jupyter's own validator (Debian python3-nbformat); returns its message, empty when the file is valid.</summary>
     public static string NbformatProblems(string ipynb)
     {
-        var (exit, output) = Run("python3", "-c",
+        // Debian's interpreter, where python3-nbformat installs, even when another python3 comes first on PATH.
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var (exit, output) = Run(python, "-c",
             "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", ipynb);
         return exit == 0 && output.Trim() == "valid" ? "" : output;
     }
