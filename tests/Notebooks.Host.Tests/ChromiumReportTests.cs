@@ -11,18 +11,14 @@ namespace Notebooks.Host.Tests;
 public sealed class ChromiumReportTests(FeatureRun run)
 {
     [Fact]
-    public void Chart_is_drawn_offline_and_the_page_requests_nothing()
+    public async Task Chart_is_drawn_offline_and_the_page_requests_nothing()
     {
-        var profile = Path.Combine(run.Folder, "chromium-profile");
-        var netLog = Path.Combine(run.Folder, "net-log.json");
-        var (exit, dom) = TestNotebooks.Run("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            $"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", $"--log-net-log={netLog}",
-            "--dump-dom", new Uri(run.HtmlPath).AbsoluteUri);
+        var (exit, dom) = await run.Chromium;
         Assert.True(exit == 0, $"chromium exited with {exit}: {dom[..Math.Min(dom.Length, 2000)]}");
         Assert.Contains("class=\"main-svg\"", dom);
         Assert.Contains("class=\"js-line\"", dom);
 
-        var events = JsonNode.Parse(File.ReadAllText(netLog))!["events"]!.AsArray();
+        var events = JsonNode.Parse(File.ReadAllText(run.NetLog))!["events"]!.AsArray();
         var fromPage = events.Select(e => e?["params"]).OfType<JsonObject>()
             .Where(p => ((string?)p["network_isolation_key"])?.Contains("file://") == true && p["url"] is not null)
             .Select(p => (string)p["url"]!).Where(url => !url.StartsWith("file:", StringComparison.Ordinal)).Distinct().ToList();

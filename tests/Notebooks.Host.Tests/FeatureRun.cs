@@ -54,7 +54,18 @@ public sealed class FeatureRun : IAsyncLifetime
                     .Where(o => (string?)o!["output_type"] == "error").Select(o => o!.ToJsonString())));
         Executed = TestNotebooks.ReadJson(Path.Combine(OutFolder, "features.ipynb"));
         Html = File.ReadAllText(HtmlPath);
+        Chromium = Task.Run(() => TestNotebooks.Run("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            $"--user-data-dir={Path.Combine(Folder, "chromium-profile")}", "--proxy-server=127.0.0.1:9", $"--log-net-log={NetLog}",
+            "--dump-dom", new Uri(HtmlPath).AbsoluteUri));
     }
+
+    /// <summary>
+    /// Headless Chromium's DOM of the report after its scripts ran, every connection sent to a dead proxy and logged
+    /// to <see cref="NetLog"/>. Started as soon as the report exists, so it renders while the other tests run.
+    /// </summary>
+    public Task<(int Exit, string Output)> Chromium { get; private set; } = Task.FromResult((-1, "not started"));
+
+    public string NetLog => Path.Combine(Folder, "net-log.json");
 
     /// <summary>A cell that encodes a 3x2 RGB PNG by hand (zlib + CRC-32), as a notebook drawing its own image would.</summary>
     const string PngCell = """
@@ -70,11 +81,11 @@ public sealed class FeatureRun : IAsyncLifetime
         png
         """;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await Chromium;
         Environment.SetEnvironmentVariable("NOTEBOOKS_CACHE", null);
         Directory.Delete(Folder, recursive: true);
-        return Task.CompletedTask;
     }
 }
 
