@@ -13,6 +13,13 @@ public sealed class FeatureRun : IAsyncLifetime
 
     public string Folder { get; } = TestNotebooks.ScratchFolder("features");
     public string OutFolder => Path.Combine(Folder, "out");
+
+    /// <summary>
+    /// The host's cache for this test run. Restore results are wiped before the run, so #r "nuget: ..." really
+    /// restores; the native layouts stay, because Distill's patched libtorch copy (shared by every process on the
+    /// machine) links to the newest layout's files and must not be left pointing at a deleted folder.
+    /// </summary>
+    public static string CacheRoot { get; } = Path.Combine(AppContext.BaseDirectory, "notebooks-cache");
     public int Exit { get; private set; }
     public JsonObject Executed { get; private set; } = new();
     public string Html { get; private set; } = "";
@@ -31,7 +38,8 @@ public sealed class FeatureRun : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("NOTEBOOKS_CACHE", Path.Combine(Folder, "cache"));
+        if (Directory.Exists(Path.Combine(CacheRoot, "nuget"))) Directory.Delete(Path.Combine(CacheRoot, "nuget"), recursive: true);
+        Environment.SetEnvironmentVariable("NOTEBOOKS_CACHE", CacheRoot);
         var distill = Path.GetRelativePath(Folder, TestNotebooks.DistillDll).Replace('\\', '/');
         var notebook = TestNotebooks.Write(Folder, "features",
             Notebook.Cell.NewMarkdown("# Feature tour\nState across cells, **packages**, displays and charts."),
