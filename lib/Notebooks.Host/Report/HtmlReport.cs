@@ -1,0 +1,81 @@
+using System.Text;
+using Markdig;
+using Notebooks.Host.Formatting;
+using Notebooks.Host.Notebook;
+using Notebooks.Host.Parameters;
+
+namespace Notebooks.Host.Report;
+
+/// <summary>
+/// A self-contained HTML report of an executed notebook: markdown rendered (Markdig: headings, emphasis, code,
+/// lists, pipe tables, links; $math$ kept as text), code with its execution count, every output in its richest
+/// form, and plotly.js inlined once in the head when any chart is present, so the page opens offline.
+/// </summary>
+public static class HtmlReport
+{
+    static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+    const string Style = """
+        body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; }
+        .cell { margin: 1em 0; }
+        .prompt { color: #57606a; font: 12px monospace; }
+        pre { background: #f6f8fa; padding: .6em; overflow-x: auto; font-size: 13px; }
+        pre.code { border-left: 3px solid #0969da; }
+        .parameters pre.code { border-left-color: #bf8700; }
+        pre.stderr, pre.error { background: #ffebe9; color: #82071e; }
+        table.dataframe { border-collapse: collapse; font-size: 13px; }
+        table.dataframe th, table.dataframe td { border: 1px solid #d0d7de; padding: 2px 8px; text-align: right; }
+        .markdown table { border-collapse: collapse; } .markdown th, .markdown td { border: 1px solid #d0d7de; padding: 2px 8px; }
+        .status-failed { color: #82071e; font-weight: bold; }
+        """;
+
+    public static string Render(Notebook.Notebook notebook, string title)
+    {
+        var outputs = notebook.Cells.SelectMany(c => c.Outputs).ToList();
+        bool charts = outputs.OfType<DisplayOutput>().Any(o => o.Data.ContainsKey(MimeBundle.PlotlyJson));
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+            .Append("<title>").Append(Formatter.Encode(title)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n");
+        if (charts)
+            html.Append($"<script type=\"text/javascript\" data-plotly-version=\"{PlotlyJs.Version}\">\n")
+                .Append(PlotlyJs.Script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("\n</script>\n");
+        html.Append("</head>\n<body>\n");
+        if (outputs.OfType<ErrorOutput>().Any())
+            html.Append("<p class=\"status-failed\">This run failed: the cell showing the error stopped it; later cells did not run.</p>\n");
+        foreach (var cell in notebook.Cells) AppendCell(html, cell);
+        html.Append("</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    static void AppendCell(StringBuilder html, Cell cell)
+    {
+        switch (cell.Kind)
+        {
+            case CellKind.Markdown:
+                html.Append("<div class=\"cell markdown\">\n").Append(Markdig.Markdown.ToHtml(cell.Source, Markdown)).Append("</div>\n");
+                return;
+            case CellKind.Raw:
+                html.Append("<div class=\"cell raw\"><pre>").Append(Formatter.Encode(cell.Source)).Append("</pre></div>\n");
+                return;
+        }
+        var kind = cell.Tags.Contains(NotebookParameters.Tag) || cell.Tags.Contains(NotebookParameters.InjectedTag) ? " parameters" : "";
+        html.Append($"<div class=\"cell code{kind}\" id=\"cell-{Formatter.Encode(cell.Id)}\">\n")
+            .Append($"<div class=\"prompt\">In [{cell.ExecutionCount?.ToString() ?? " "}]:{(kind.Length > 0 ? " " + string.Join(", ", cell.Tags) : "")}</div>\n")
+            .Append("<pre class=\"code\">").Append(Formatter.Encode(cell.Source)).Append("</pre>\n");
+        foreach (var output in cell.Outputs)
+        {
+            html.Append("<div class=\"output\">");
+            html.Append(output switch
+            {
+                StreamOutput s => $"<pre class=\"{s.Name}\">{Formatter.Encode(s.Text.ToString())}</pre>",
+                DisplayOutput d when d.Data.TryGetValue(MimeBundle.Html, out var rich) => rich,
+                DisplayOutput d when d.Data.TryGetValue(MimeBundle.Png, out var png) => $"<img src=\"data:image/png;base64,{png}\"/>",
+                DisplayOutput d => $"<pre>{Formatter.Encode(d.Data.GetValueOrDefault(MimeBundle.Plain, ""))}</pre>",
+                ErrorOutput e => $"<pre class=\"error\">{Formatter.Encode($"{e.Name}: {e.Value}\n" + string.Join("\n", e.Traceback))}</pre>",
+                _ => "",
+            });
+            html.Append("</div>\n");
+        }
+        html.Append("</div>\n");
+    }
+}
