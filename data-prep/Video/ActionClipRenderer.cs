@@ -70,6 +70,9 @@ public sealed class ActionClipRenderer
 
     public int Frames => frames;
 
+    /// <summary>The static background every frame starts from (RGB24).</summary>
+    internal ReadOnlySpan<byte> Background => background;
+
     static byte Blend(byte under, float colour, float alpha) =>
         (byte)Math.Clamp(MathF.Round(under * (1 - alpha) + 255f * colour * alpha), 0, 255);
 

@@ -12,13 +12,13 @@ public static class Unar
     {
         if (!File.Exists(archive)) throw new FileNotFoundException($"archive not found: {archive}", archive);
         Directory.CreateDirectory(folder);
-        var result = await ExternalTool.RunAsync("unar", ["-q", "-f", "-D", "-nr", "-o", folder, archive],
+        var result = await ExternalTool.RunAsync("unar", ["-f", "-D", "-nr", "-o", folder, archive],
             TimeSpan.FromHours(2), cancel: cancel);
+        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (!result.Succeeded)
-            throw new IOException($"{archive}: unar could not unpack it ({result.Reason}{FirstLine(result.StdOut)})");
+            throw new IOException($"{archive}: unar could not unpack it ({result.Reason}; {string.Join(" ", lines.TakeLast(2))})");
+        // A RAR whose headers are damaged past the signature unpacks nothing yet exits with 0.
+        if (lines.Any(l => l.StartsWith("No files extracted", StringComparison.Ordinal)))
+            throw new IOException($"{archive}: unar found no files in it (damaged headers?)");
     }
-
-    static string FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } l
-            ? $"; {l}" : "";
 }
