@@ -79,6 +79,18 @@ public sealed class ReencodeTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEncodeOverTheTimeLimitIsKilledAndReported()
+    {
+        var source = await TestVideos.MjpegAviAsync(Path.Combine(dir, "in", "slow.avi"), frames: 25);
+        var impatient = new Reencoder(new Mpeg4Encoding(), workers: 1, TimeSpan.FromMilliseconds(1));
+        var output = Path.Combine(dir, "out", "slow.mp4");
+        var summary = await impatient.RunAsync([new ReencodeJob(source, output)]);
+        Assert.Equal("timed out", Assert.Single(summary.Failures).Reason);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+    }
+
+    [Fact]
     public async Task AMissingSourceIsAFailureNotACrash()
     {
         var summary = await reencoder.RunAsync([new ReencodeJob(Path.Combine(dir, "nowhere.avi"), Path.Combine(dir, "out", "x.mp4"))]);
