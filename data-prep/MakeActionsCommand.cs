@@ -35,11 +35,9 @@ static class MakeActionsCommand
                 var clock = Stopwatch.StartNew();
                 var generator = new ActionSetGenerator(FashionSprites.Load(parse.GetValue(sprites)!), options, parse.GetValue(workers));
                 var classes = options.Motions * options.Appearances;
-                var splits = await ConsoleProgress.RunAsync($"encoding {classes * options.VideosPerClass} clips", (total, step) =>
-                {
-                    total(classes * options.VideosPerClass);
-                    return generator.WriteAsync(parse.GetValue(output)!, step, cancel);
-                });
+                var clips = classes * options.VideosPerClass;
+                var splits = await ConsoleProgress.RunAsync($"encoding {clips} clips", clips,
+                    step => generator.WriteAsync(parse.GetValue(output)!, step, cancel));
                 Console.WriteLine($"make-actions: {classes} classes x {options.VideosPerClass} clips of {options.Frames} frames " +
                                   $"({options.Width}x{options.Height}, seed {options.Seed}) in {parse.GetValue(output)}; split 1: " +
                                   $"{splits[0].Train.Count} train / {splits[0].Test.Count} test; {clock.Elapsed.TotalSeconds:F1} s");

@@ -29,11 +29,8 @@ static class ReencodeCommand
                 var target = parse.GetValue(output)!;
                 var jobs = Reencoder.MirrorJobs(source, target, VideoExtensions);
                 var reencoder = options.Reencoder(parse);
-                var summary = await ConsoleProgress.RunAsync($"re-encoding {jobs.Count} videos", (total, step) =>
-                {
-                    total(jobs.Count);
-                    return reencoder.RunAsync(jobs, _ => step(), cancel);
-                });
+                var summary = await ConsoleProgress.RunAsync($"re-encoding {jobs.Count} videos", jobs.Count,
+                    step => reencoder.RunAsync(jobs, _ => step(), cancel));
                 Reencoder.WriteFailureReport(Path.Combine(target, "reencode-failures.tsv"), summary.Failures);
                 VideoOptions.Report(summary, Path.Combine(target, "reencode-failures.tsv"));
                 return 0;

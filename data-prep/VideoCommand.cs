@@ -28,8 +28,10 @@ static class VideoCommand
                 if (parse.GetValue(baseUrl) is { } mirror) set = set.At(mirror);
                 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
                 var preparation = new VideoPreparation(http, options.Reencoder(parse), Console.Out);
-                var prepared = await ConsoleProgress.RunAsync($"{set.Name}: re-encoding", (total, step) =>
-                    preparation.RunAsync(set, parse.GetValue(root)!, total, _ => step(), cancel));
+                var unpacked = await preparation.UnpackAsync(set, parse.GetValue(root)!, cancel);
+                var jobs = unpacked.Jobs.Count;
+                var prepared = await ConsoleProgress.RunAsync($"{set.Name}: re-encoding {jobs} videos", jobs,
+                    step => preparation.ReencodeAsync(unpacked, _ => step(), cancel));
                 VideoOptions.Report(prepared.Reencode, Path.Combine(parse.GetValue(root)!, set.Name, "reencode-failures.tsv"));
                 Console.WriteLine($"{set.Name}: videos in {prepared.VideoFolder}, splits in {prepared.SplitFolder}" +
                                   (prepared.DroppedFromSplits > 0 ? $" ({prepared.DroppedFromSplits} split entries dropped: video failed)" : ""));

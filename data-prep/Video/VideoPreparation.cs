@@ -1,5 +1,16 @@
 namespace DataPrep.Video;
 
+/// <summary>A data set downloaded and unpacked: where its home and source videos are, and its parsed splits.</summary>
+public sealed record UnpackedVideos(VideoDataset Dataset, string Home, string SourceVideos, IReadOnlyList<ActionSplit> Splits)
+{
+    /// <summary>One re-encode job per video the splits name, into &lt;home&gt;/mpeg4_videos/, in ordinal order.</summary>
+    public IReadOnlyList<ReencodeJob> Jobs =>
+    [
+        .. Splits.SelectMany(s => s.AllPaths).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(p => new ReencodeJob(Path.Combine(SourceVideos, p), Path.Combine(Home, "mpeg4_videos", Path.ChangeExtension(p, ".mp4")))),
+    ];
+}
+
 /// <summary>What a preparation run produced: where the MPEG-4 videos and split lists are, and the re-encode counts.</summary>
 public sealed record PreparedVideos(string VideoFolder, string SplitFolder, ReencodeSummary Reencode, int DroppedFromSplits);
 
@@ -12,8 +23,13 @@ public sealed record PreparedVideos(string VideoFolder, string SplitFolder, Reen
 /// </summary>
 public sealed class VideoPreparation(HttpClient http, Reencoder reencoder, TextWriter log)
 {
-    public async Task<PreparedVideos> RunAsync(VideoDataset dataset, string root, Action<int>? onJobCount = null,
-        Action<ReencodeOutcome>? onDone = null, CancellationToken cancel = default)
+    /// <summary>All steps: <see cref="UnpackAsync"/>, then <see cref="ReencodeAsync"/>.</summary>
+    public async Task<PreparedVideos> RunAsync(VideoDataset dataset, string root, Action<ReencodeOutcome>? onDone = null,
+        CancellationToken cancel = default) =>
+        await ReencodeAsync(await UnpackAsync(dataset, root, cancel), onDone, cancel);
+
+    /// <summary>Downloads and unpacks both archives (skipping what an earlier run finished) and parses the splits.</summary>
+    public async Task<UnpackedVideos> UnpackAsync(VideoDataset dataset, string root, CancellationToken cancel = default)
     {
         var home = Path.Combine(root, dataset.Name);
         var raw = Path.Combine(home, "raw");
@@ -30,26 +46,25 @@ public sealed class VideoPreparation(HttpClient http, Reencoder reencoder, TextW
             if (inner.Count == 0) throw new IOException($"{dataset.Videos.FileName} held no per-class .rar archives");
             foreach (var classArchive in inner) await UnpackOnceAsync(classArchive, Path.Combine(raw, dataset.VideoFolder), cancel);
         }
-
         var splits = dataset.ReadSplits(Path.Combine(raw, dataset.SplitFolder));
         log.WriteLine($"{dataset.Name}: {splits[0].Classes.Count} classes; " +
                       string.Join(", ", splits.Select(s => $"split {s.Number}: {s.Train.Count} train / {s.Test.Count} test")));
+        return new UnpackedVideos(dataset, home, Path.Combine(raw, dataset.VideoFolder), splits);
+    }
 
-        var videos = Path.Combine(home, "mpeg4_videos");
-        var jobs = splits.SelectMany(s => s.AllPaths).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(p => new ReencodeJob(Path.Combine(raw, dataset.VideoFolder, p), Path.Combine(videos, Path.ChangeExtension(p, ".mp4"))))
-            .ToList();
-        onJobCount?.Invoke(jobs.Count);
-        var summary = await reencoder.RunAsync(jobs, onDone, cancel);
-        Reencoder.WriteFailureReport(Path.Combine(home, "reencode-failures.tsv"), summary.Failures);
-
-        var failed = summary.Failures.Select(f => Path.GetRelativePath(Path.Combine(raw, dataset.VideoFolder), f.Job.Source).Replace('\\', '/'))
+    /// <summary>Re-encodes the videos the splits name, reports failures, and writes the splits without them.</summary>
+    public async Task<PreparedVideos> ReencodeAsync(UnpackedVideos unpacked, Action<ReencodeOutcome>? onDone = null,
+        CancellationToken cancel = default)
+    {
+        var summary = await reencoder.RunAsync(unpacked.Jobs, onDone, cancel);
+        Reencoder.WriteFailureReport(Path.Combine(unpacked.Home, "reencode-failures.tsv"), summary.Failures);
+        var failed = summary.Failures.Select(f => Path.GetRelativePath(unpacked.SourceVideos, f.Job.Source).Replace('\\', '/'))
             .ToHashSet(StringComparer.Ordinal);
-        var splitFolder = Path.Combine(home, "splits");
-        var kept = splits.Select(s => s.Select(p => failed.Contains(p) ? null : Path.ChangeExtension(p, ".mp4"))).ToList();
+        var kept = unpacked.Splits.Select(s => s.Select(p => failed.Contains(p) ? null : Path.ChangeExtension(p, ".mp4"))).ToList();
+        var splitFolder = Path.Combine(unpacked.Home, "splits");
         UcfSplits.Write(splitFolder, kept);
-        var dropped = splits.Sum(s => s.Train.Count + s.Test.Count) - kept.Sum(s => s.Train.Count + s.Test.Count);
-        return new PreparedVideos(videos, splitFolder, summary, dropped);
+        var dropped = unpacked.Splits.Sum(s => s.Train.Count + s.Test.Count) - kept.Sum(s => s.Train.Count + s.Test.Count);
+        return new PreparedVideos(Path.Combine(unpacked.Home, "mpeg4_videos"), splitFolder, summary, dropped);
     }
 
     /// <summary>Unpacks <paramref name="archive"/> unless a stamp file says an earlier run finished it.</summary>
