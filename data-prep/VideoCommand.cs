@@ -15,7 +15,7 @@ static class VideoCommand
         var dataset = new Argument<string>("dataset") { Description = "ucf101 or hmdb51" };
         dataset.AcceptOnlyFromAmong([.. VideoDatasets.All.Select(d => d.Name)]);
         var root = new Option<string>("--root") { Description = "Data root; the set goes to <root>/<dataset>/", Required = true };
-        var baseUrl = new Option<Uri?>("--base-url") { Description = "Fetch both archives from this folder URL instead of the official one" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Fetch both archives from this folder URL instead of the official one" };
         var options = VideoOptions.Create();
         var command = new Command("video", "Download, unpack, split and re-encode UCF-101 or HMDB51 for compressed-domain training")
             { dataset, root, baseUrl };
@@ -25,7 +25,9 @@ static class VideoCommand
             try
             {
                 var set = VideoDatasets.Get(parse.GetValue(dataset)!);
-                if (parse.GetValue(baseUrl) is { } mirror) set = set.At(mirror);
+                if (parse.GetValue(baseUrl) is { } mirror)
+                    set = set.At(Uri.TryCreate(mirror, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                        ? url : throw new ArgumentException($"--base-url '{mirror}' is not an absolute http(s) URL"));
                 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
                 var preparation = new VideoPreparation(http, options.Reencoder(parse), Console.Out);
                 var unpacked = await preparation.UnpackAsync(set, parse.GetValue(root)!, cancel);
