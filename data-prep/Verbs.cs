@@ -10,5 +10,8 @@ static class Verbs
         FetchCommand.Create(),
         VerifyCommand.Create(),
         MakeCommand.Create(),
+        VideoCommand.Create(),
+        ReencodeCommand.Create(),
+        MakeActionsCommand.Create(),
     ];
 }

@@ -8,6 +8,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # compressed-domain video reader), nbformat (validates executed notebooks), Chromium (renders HTML reports in tests).
 apt_packages=(g++ pkg-config dataset-fashion-mnist ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
               python3-nbformat chromium)
+# unar unpacks the RAR archives UCF-101 and HMDB51 ship in (data-prep video).
+apt_packages+=(unar)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
