@@ -5,5 +5,8 @@ namespace DataPrep;
 /// <summary>Every verb of data-prep; each lives in its own file and is listed here once.</summary>
 static class Verbs
 {
-    public static Command[] All => [];
+    public static Command[] All =>
+    [
+        MakeVocCommand.Create(),
+    ];
 }
