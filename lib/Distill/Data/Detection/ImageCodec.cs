@@ -22,22 +22,6 @@ public static class ImageCodec
         return hwc[.., .., 0..3].permute(2, 0, 1).to_type(float32).div_(255f).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Writes RGB bytes (row-major, 3 per pixel) as JPEG (.jpg/.jpeg) or PNG (.png), chosen by the extension.</summary>
-    public static void Save(byte[] rgb, int width, int height, string path, int jpegQuality = 92)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[width * height * 4];
-        for (int i = 0, j = 0; i < width * height; i++, j += 3)
-        {
-            rgba[4 * i] = rgb[j];
-            rgba[4 * i + 1] = rgb[j + 1];
-            rgba[4 * i + 2] = rgb[j + 2];
-            rgba[4 * i + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        Save(bitmap, path, jpegQuality);
-    }
-
     /// <summary>Writes a bitmap as JPEG or PNG, chosen by the file extension.</summary>
     public static void Save(SKBitmap bitmap, string path, int jpegQuality = 92)
     {
