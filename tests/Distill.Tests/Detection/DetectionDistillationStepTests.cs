@@ -68,7 +68,7 @@ public class DetectionDistillationStepTests : IClassFixture<SceneFixture>
     public void MismatchedAnchorsAreRefused()
     {
         var student = SceneFixture.Detector(VggBackbone.Student());
-        var teacher = new FasterRcnn(VggBackbone.Teacher(), 6, new AnchorGenerator([16, 32], [1.0], 16));
+        var teacher = new FasterRcnn(VggBackbone.Teacher(), 10, new AnchorGenerator([16, 32], [1.0], 16));
         var loss = new DetectionDistillation(32, 128);
         var e = Assert.Throws<ArgumentException>(() => new DetectionDistillationStep(student, DetectionDistillationStep.Sgd(student, loss, 0.01), 0, teacher, loss));
         Assert.Contains("anchors differ", e.Message);

@@ -3,7 +3,7 @@ using Distill.Models.Detection;
 
 namespace Distill.Tests.Detection;
 
-/// <summary>A tiny generated scene set (64x64, 8 train + 4 test) in the VOC layout, written once per test class.</summary>
+/// <summary>A tiny generated scene set (Fashion-MNIST articles, 64x64, 8 train + 4 test) in the VOC layout, written once per test class.</summary>
 public sealed class SceneFixture : IDisposable
 {
     public const int ImageSize = 64;
@@ -13,7 +13,8 @@ public sealed class SceneFixture : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("voc-scenes-").FullName;
         Root = Path.Combine(Folder, "VOCdevkit", "VOCScenes");
-        VocWriter.WriteScenes(Root, train: 8, test: 4, seed: 3, Settings);
+        VocWriter.WriteScenes(Root, FashionMnistItems.Load(FashionMnistItems.DefaultFolder, train: true, limit: 500),
+                              FashionMnistItems.Load(FashionMnistItems.DefaultFolder, train: false, limit: 200), train: 8, test: 4, seed: 3, Settings);
     }
 
     public string Folder { get; }

@@ -20,20 +20,25 @@ public sealed record VocSceneSettings
 }
 
 /// <summary>
-/// The embedded default detection data set: scenes of several class-specific textured shapes at varied scales on
-/// cluttered backgrounds (gradient, random strokes and bars), annotated like PASCAL VOC, so the same reader, training
-/// and evaluator run without the real data. A class is a shape; its fill hue is class-typical with jitter and its
-/// texture (solid, stripes, checks) random, so shape is what a detector must learn.
+/// The embedded default detection data set: Fashion-MNIST articles (<see cref="FashionMnistItems"/>) pasted at varied
+/// scales, several per image, onto cluttered backgrounds (colour gradient, random strokes and bars), annotated like
+/// PASCAL VOC with tight boxes, so the same reader, training and evaluator run without the real data. Each article is
+/// tinted with a random colour, its grey levels kept as shading and opacity, so its outline and texture, not its
+/// colour, tell the class. Small articles are marked difficult, as VOC marks its tiny instances.
 /// </summary>
-public sealed class VocSceneGenerator(VocSceneSettings? settings = null)
+public sealed class VocSceneGenerator(FashionMnistItems items, VocSceneSettings? settings = null)
 {
-    public static readonly IReadOnlyList<string> Classes = ["disc", "square", "triangle", "cross", "ring", "star"];
+    /// <summary>Grey level from which an article pixel counts towards its bounding box.</summary>
+    const byte InkThreshold = 24;
+
+    public static IReadOnlyList<string> Classes => FashionMnistItems.Classes;
 
     public VocSceneSettings Settings { get; } = settings ?? new VocSceneSettings();
 
     /// <summary>Draws scene <paramref name="id"/> with a generator seeded by <paramref name="seed"/>.</summary>
     public (SKBitmap Image, VocAnnotation Annotation) Generate(string id, int seed, string extension = ".jpg")
     {
+        if (items.Count == 0) throw new InvalidOperationException("No Fashion-MNIST items to draw scenes from.");
         var rng = new Random(seed);
         int size = Settings.ImageSize;
         var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -45,19 +50,52 @@ public sealed class VocSceneGenerator(VocSceneSettings? settings = null)
         for (int attempt = 0; objects.Count < wanted && attempt < wanted * 30; attempt++)
         {
             int side = rng.Next(Settings.MinObjectSize, Math.Min(Settings.MaxObjectSize, size) + 1);
-            float x = rng.Next(0, size - side + 1), y = rng.Next(0, size - side + 1);
-            int cls = rng.Next(Classes.Count);
-            using var path = Shape(cls, new SKRect(x, y, x + side, y + side), rng);
-            var bounds = path.Bounds;
-            var box = new VocBox(Math.Max(1, Math.Floor(bounds.Left) + 1), Math.Max(1, Math.Floor(bounds.Top) + 1),
-                                 Math.Min(size, Math.Ceiling(bounds.Right)), Math.Min(size, Math.Ceiling(bounds.Bottom)));
+            int x = rng.Next(0, size - side + 1), y = rng.Next(0, size - side + 1);
+            int item = rng.Next(items.Count);
+            var pixels = items.Item(item);
+            if (!InkBounds(pixels, out var ink)) continue;
+            double scale = (double)side / FashionMnistItems.Side;
+            var box = new VocBox(Math.Max(1, Math.Floor(x + ink.Left * scale) + 1), Math.Max(1, Math.Floor(y + ink.Top * scale) + 1),
+                                 Math.Min(size, Math.Ceiling(x + ink.Right * scale)), Math.Min(size, Math.Ceiling(y + ink.Bottom * scale)));
             if (objects.Any(o => o.Box.Iou(box) > Settings.MaxOverlap)) continue;
-            DrawObject(canvas, path, cls, rng);
+            DrawItem(canvas, pixels, new SKRect(x, y, x + side, y + side), rng);
             bool difficult = Math.Max(box.XMax - box.XMin + 1, box.YMax - box.YMin + 1) < Settings.DifficultBelow;
-            objects.Add(new VocObject(Classes[cls], box, difficult));
+            objects.Add(new VocObject(Classes[items.Labels[item]], box, difficult));
         }
         canvas.Flush();
         return (bitmap, new VocAnnotation(id, id + extension, size, size, 3, objects));
+    }
+
+    /// <summary>The smallest pixel rectangle (right/bottom exclusive) holding every pixel at or above the ink threshold.</summary>
+    static bool InkBounds(ReadOnlySpan<byte> pixels, out SKRectI bounds)
+    {
+        int n = FashionMnistItems.Side, left = n, top = n, right = -1, bottom = -1;
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+                if (pixels[r * n + c] >= InkThreshold)
+                    (left, top, right, bottom) = (Math.Min(left, c), Math.Min(top, r), Math.Max(right, c), Math.Max(bottom, r));
+        bounds = new SKRectI(left, top, right + 1, bottom + 1);
+        return right >= 0;
+    }
+
+    /// <summary>Pastes an article scaled into <paramref name="target"/>: a random tint shaded and made opaque by its grey levels.</summary>
+    static void DrawItem(SKCanvas canvas, ReadOnlySpan<byte> pixels, SKRect target, Random rng)
+    {
+        var tint = Hsv(rng.Next(360), rng.Next(30, 100), rng.Next(60, 100));
+        int n = FashionMnistItems.Side;
+        using var item = new SKBitmap(new SKImageInfo(n, n, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[n * n * 4];
+        for (int i = 0; i < n * n; i++)
+        {
+            double shade = 0.35 + 0.65 * pixels[i] / 255.0;
+            rgba[4 * i] = (byte)(tint.Red * shade);
+            rgba[4 * i + 1] = (byte)(tint.Green * shade);
+            rgba[4 * i + 2] = (byte)(tint.Blue * shade);
+            rgba[4 * i + 3] = (byte)Math.Min(255, 2 * pixels[i]);
+        }
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, item.GetPixels(), rgba.Length);
+        using var paint = new SKPaint { FilterQuality = SKFilterQuality.Medium, IsAntialias = true };
+        canvas.DrawBitmap(item, target, paint);
     }
 
     static SKColor Hsv(float hue, float saturation, float value) => SKColor.FromHsv(((hue % 360) + 360) % 360, saturation, value);
@@ -84,72 +122,5 @@ public sealed class VocSceneGenerator(VocSceneSettings? settings = null)
                 canvas.DrawRect(x, y, rng.Next(3, 12), rng.Next(3, 12), stroke);
             }
         }
-    }
-
-    /// <summary>The outline of class <paramref name="cls"/> inscribed in <paramref name="r"/>.</summary>
-    static SKPath Shape(int cls, SKRect r, Random rng)
-    {
-        var path = new SKPath();
-        float cx = r.MidX, cy = r.MidY, h = r.Width / 2;
-        switch (Classes[cls])
-        {
-            case "disc":
-                path.AddOval(r);
-                break;
-            case "square":
-                path.AddRect(new SKRect(r.Left + h * 0.1f, r.Top + h * 0.1f, r.Right - h * 0.1f, r.Bottom - h * 0.1f));
-                break;
-            case "triangle":
-                path.MoveTo(cx, r.Top);
-                path.LineTo(r.Right, r.Bottom);
-                path.LineTo(r.Left, r.Bottom);
-                path.Close();
-                break;
-            case "cross":
-                float t = h * 0.35f;
-                path.AddRect(new SKRect(cx - t, r.Top, cx + t, r.Bottom));
-                path.AddRect(new SKRect(r.Left, cy - t, r.Right, cy + t));
-                path = path.Simplify() ?? path;
-                break;
-            case "ring":
-                path.AddOval(r);
-                path.AddOval(new SKRect(cx - h * 0.5f, cy - h * 0.5f, cx + h * 0.5f, cy + h * 0.5f), SKPathDirection.CounterClockwise);
-                break;
-            case "star":
-                for (int k = 0; k < 10; k++)
-                {
-                    double angle = -Math.PI / 2 + k * Math.PI / 5;
-                    float radius = k % 2 == 0 ? h : h * 0.45f;
-                    var p = new SKPoint(cx + radius * (float)Math.Cos(angle), cy + radius * (float)Math.Sin(angle));
-                    if (k == 0) path.MoveTo(p); else path.LineTo(p);
-                }
-                path.Close();
-                break;
-        }
-        if (rng.Next(2) == 0 && Classes[cls] is "triangle" or "square")
-            path.Transform(SKMatrix.CreateRotationDegrees(rng.Next(-20, 21), cx, cy));
-        return path;
-    }
-
-    static void DrawObject(SKCanvas canvas, SKPath path, int cls, Random rng)
-    {
-        float hue = cls * 60 + rng.Next(-25, 26);
-        var fill = Hsv(hue, rng.Next(55, 100), rng.Next(55, 100));
-        var second = Hsv(hue + 180, rng.Next(20, 80), rng.Next(10, 60));
-        using var paint = new SKPaint { IsAntialias = true, Color = fill, Style = SKPaintStyle.Fill };
-        canvas.DrawPath(path, paint);
-        int texture = rng.Next(3);
-        if (texture == 0) return;
-        canvas.Save();
-        canvas.ClipPath(path, antialias: true);
-        var b = path.Bounds;
-        float step = 3 + rng.Next(5);
-        paint.Color = second;
-        for (float v = b.Left; v < b.Right; v += 2 * step)
-            canvas.DrawRect(v, b.Top, step, b.Height, paint);
-        if (texture == 2)
-            for (float v = b.Top; v < b.Bottom; v += 2 * step)
-                canvas.DrawRect(b.Left, v, b.Width, step, paint);
-        canvas.Restore();
     }
 }

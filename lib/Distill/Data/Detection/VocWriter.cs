@@ -46,23 +46,27 @@ public sealed class VocWriter
     }
 
     /// <summary>
-    /// Generates a scene data set: <paramref name="train"/> images in train (and trainval), <paramref name="test"/> in test.
-    /// Scene i of a split is seeded by (seed, split, i), so the same arguments give the same files.
-    /// Image ids are six digits like VOC's: 0nnnnn for train, 1nnnnn for test.
+    /// Generates a scene data set from Fashion-MNIST articles: <paramref name="train"/> images in train (and trainval)
+    /// made of <paramref name="trainItems"/>, <paramref name="test"/> images in test made of <paramref name="testItems"/>
+    /// (the Fashion-MNIST test split, so no article is in both). Scene i of a split is seeded by (seed, split, i), so the
+    /// same arguments give the same files. Image ids are six digits like VOC's: 0nnnnn for train, 1nnnnn for test.
     /// </summary>
-    public static VocWriter WriteScenes(string root, int train, int test, int seed = 0, VocSceneSettings? settings = null)
+    public static VocWriter WriteScenes(string root, FashionMnistItems trainItems, FashionMnistItems testItems, int train, int test,
+                                        int seed = 0, VocSceneSettings? settings = null)
     {
-        var generator = new VocSceneGenerator(settings);
-        var writer = new VocWriter(root, VocSceneGenerator.Classes);
         if (train < 0 || test < 0 || train + test == 0) throw new ArgumentException($"Scene counts must be non-negative and not both 0; got train {train}, test {test}.");
         if (Math.Max(train, test) > 99_999) throw new ArgumentException("At most 99,999 scenes per split (six-digit VOC ids).");
-        foreach (var (split, count, prefix) in new[] { ("train", train, 0), ("test", test, 1) })
+        var writer = new VocWriter(root, VocSceneGenerator.Classes);
+        foreach (var (split, count, prefix, items) in new[] { ("train", train, 0, trainItems), ("test", test, 1, testItems) })
+        {
+            var generator = new VocSceneGenerator(items, settings);
             for (int i = 0; i < count; i++)
             {
                 var id = $"{prefix}{i:D5}";
                 var (image, annotation) = generator.Generate(id, unchecked(seed * 1_000_003 + prefix * 100_000 + i));
                 using (image) writer.Add(split, annotation, image);
             }
+        }
         if (writer.splits.TryGetValue("train", out var trainList)) writer.splits["trainval"] = [.. trainList];
         writer.WriteImageSets();
         return writer;
