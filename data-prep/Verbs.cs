@@ -13,5 +13,6 @@ static class Verbs
         VideoCommand.Create(),
         ReencodeCommand.Create(),
         MakeActionsCommand.Create(),
+        MakeVocCommand.Create(),
     ];
 }

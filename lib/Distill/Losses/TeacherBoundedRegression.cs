@@ -1,0 +1,49 @@
+using Distill.Models;
+using Distill.Models.Detection;
+using static TorchSharp.torch;
+
+namespace Distill.Losses;
+
+/// <summary>
+/// Teacher-bounded regression (Chen et al. 2017, eqs. 4-5): the teacher's box error is an upper bound the student must
+/// reach, not a target. Per box i, L_b = ||R_s - y||^2 if ||R_s - y||^2 + m &gt; ||R_t - y||^2, else 0; and
+/// L_reg = smooth-L1(R_s, y) + nu L_b, summed over the positive anchors / RoIs and divided by the number of sampled
+/// rows (as the Faster R-CNN box losses). Once the student beats the teacher by the margin m, only smooth-L1 remains.
+/// </summary>
+public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, double margin = 0.0, double smoothL1Beta = 1.0)
+    : LossTerm(nameof(TeacherBoundedRegression))
+{
+    public override string Key => $"{stage}_reg";
+
+    public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
+    {
+        if (teachers.Count != 1) throw new ArgumentException($"{Key} is bounded by one teacher; got {teachers.Count}.");
+        var index = student[DetectionTaps.RegIndex(stage)];
+        var s = student[DetectionTaps.Deltas(stage)].index_select(0, index);
+        var t = teachers[0][DetectionTaps.Deltas(stage)].index_select(0, index);
+        long sampled = student[DetectionTaps.ClsIndex(stage)].shape[0];
+        return Loss(s, t, student[DetectionTaps.RegTargets(stage)], nu, margin, smoothL1Beta, Math.Max(1, sampled));
+    }
+
+    /// <summary>
+    /// L_reg for student and teacher regressions [P, 4] and targets [P, 4], summed over boxes and divided by
+    /// <paramref name="normaliser"/>. The teacher is detached; the bound's on/off decision carries no gradient.
+    /// </summary>
+    public static Tensor Loss(Tensor student, Tensor teacher, Tensor targets, double nu, double margin, double smoothL1Beta = 1.0, double normaliser = 1.0)
+    {
+        using var scope = NewDisposeScope();
+        var smooth = nn.functional.smooth_l1_loss(student, targets, reduction: nn.Reduction.Sum, beta: smoothL1Beta);
+        var bounded = Bounded(student, teacher, targets, margin).sum();
+        return ((smooth + nu * bounded) / normaliser).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>L_b per box [P]: the student's squared error where it does not beat the teacher's by the margin, else 0.</summary>
+    public static Tensor Bounded(Tensor student, Tensor teacher, Tensor targets, double margin)
+    {
+        using var scope = NewDisposeScope();
+        var studentError = (student - targets).pow(2).sum(1);
+        var teacherError = (teacher.detach() - targets).pow(2).sum(1);
+        var active = (studentError.detach() + margin > teacherError).to_type(studentError.dtype);
+        return (active * studentError).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,160 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Models.Detection;
+
+/// <summary>Settings of the Fast R-CNN box head; defaults follow Faster R-CNN (Ren et al. 2015) and Fast R-CNN.</summary>
+public sealed record RoiHeadsSettings
+{
+    public int PooledSize { get; init; } = 7;
+    public int SamplingRatio { get; init; } = 2;
+    public int RepresentationSize { get; init; } = 1024;
+    public double ForegroundIou { get; init; } = 0.5;
+    public double BackgroundHigh { get; init; } = 0.5;
+    /// <summary>Lower IoU bound of background RoIs (0.1 in Fast R-CNN; 0 in torchvision).</summary>
+    public double BackgroundLow { get; init; } = 0.1;
+    public int BatchSizePerImage { get; init; } = 128;
+    public double PositiveFraction { get; init; } = 0.25;
+    public double ScoreThreshold { get; init; } = 0.05;
+    public double NmsThreshold { get; init; } = 0.5;
+    public int DetectionsPerImage { get; init; } = 100;
+    public double MinSize { get; init; } = 1.0;
+}
+
+/// <summary>The RoIs a box head trains on: rois [R, 5] (batch index, x1, y1, x2, y2), labels [R] (0 = background), encoded targets [R, 4].</summary>
+public sealed record RcnSample(Tensor Rois, Tensor Labels, Tensor RegressionTargets);
+
+/// <summary>
+/// Fast R-CNN box head as used in Faster R-CNN: RoI Align, two fully connected layers with ReLU, then a classifier over
+/// C + 1 classes (0 = background) and class-specific box deltas [R, (C+1)*4] (box coder weights 10, 10, 5, 5).
+/// Trains on 128 RoIs per image, 25 % foreground (IoU &gt;= 0.5), background IoU in [0.1, 0.5), with the ground-truth
+/// boxes added to the proposals. Inference: softmax, decode per class, clip, score threshold, per-class NMS.
+/// </summary>
+public sealed class RoiHeads : nn.Module
+{
+    readonly Linear fc6;
+    readonly Linear fc7;
+    readonly Linear classifier;
+    readonly Linear boxRegressor;
+    readonly RoiAlign pooler;
+    readonly Matcher matcher;
+    readonly BalancedSampler sampler;
+
+    public RoiHeads(int inChannels, int stride, int numClasses, RoiHeadsSettings? settings = null) : base(nameof(RoiHeads))
+    {
+        Settings = settings ?? new RoiHeadsSettings();
+        NumClasses = numClasses;
+        int pooled = Settings.PooledSize;
+        pooler = new RoiAlign(pooled, pooled, 1.0 / stride, Settings.SamplingRatio, aligned: true);
+        fc6 = nn.Linear(inChannels * pooled * pooled, Settings.RepresentationSize);
+        fc7 = nn.Linear(Settings.RepresentationSize, Settings.RepresentationSize);
+        classifier = nn.Linear(Settings.RepresentationSize, numClasses + 1);
+        boxRegressor = nn.Linear(Settings.RepresentationSize, (numClasses + 1) * 4);
+        nn.init.normal_(classifier.weight!, std: 0.01);
+        nn.init.normal_(boxRegressor.weight!, std: 0.001);
+        nn.init.zeros_(classifier.bias!);
+        nn.init.zeros_(boxRegressor.bias!);
+        matcher = new Matcher(Settings.ForegroundIou, Settings.BackgroundHigh, Settings.BackgroundLow);
+        sampler = new BalancedSampler(Settings.BatchSizePerImage, Settings.PositiveFraction);
+        RegisterComponents();
+    }
+
+    public RoiHeadsSettings Settings { get; }
+    /// <summary>Object classes, not counting background.</summary>
+    public int NumClasses { get; }
+    public BoxCoder Coder { get; } = new(10, 10, 5, 5);
+
+    /// <summary>Class logits [R, C+1] and class-specific deltas [R, (C+1)*4] of <paramref name="rois"/> [R, 5].</summary>
+    public (Tensor Logits, Tensor Deltas) Forward(Tensor features, Tensor rois)
+    {
+        using var scope = NewDisposeScope();
+        var pooled = pooler.Apply(features, rois).flatten(1);
+        var hidden = nn.functional.relu(fc7.forward(nn.functional.relu(fc6.forward(pooled))));
+        return (classifier.forward(hidden).MoveToOuterDisposeScope(), boxRegressor.forward(hidden).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Picks the training RoIs among the proposals (plus ground truth) of each image.</summary>
+    public RcnSample Sample(IReadOnlyList<Tensor> proposals, IReadOnlyList<DetectionTarget> targets, Random rng)
+    {
+        using var scope = NewDisposeScope();
+        var rois = new List<Tensor>();
+        var labels = new List<Tensor>();
+        var regression = new List<Tensor>();
+        for (int b = 0; b < proposals.Count; b++)
+        {
+            var gt = targets[b].Boxes.to(proposals[b].device);
+            var gtLabels = targets[b].Labels.to(proposals[b].device);
+            var candidates = cat([proposals[b], gt]);
+            var match = matcher.Match(BoxOps.Iou(gt, candidates));
+            var (pos, neg) = sampler.Sample(match, rng);
+            var chosen = cat([pos, neg]).to(candidates.device);
+            var boxes = candidates.index_select(0, chosen);
+            var matched = match.index_select(0, chosen).clamp_min(0);
+            var isForeground = arange(chosen.shape[0], device: candidates.device) < pos.shape[0];
+            labels.Add(gt.shape[0] == 0 ? zeros_like(matched) : where(isForeground, gtLabels.index_select(0, matched), zeros_like(matched)));
+            var encoded = gt.shape[0] == 0 ? zeros_like(boxes) : Coder.Encode(gt.index_select(0, matched), boxes);
+            regression.Add(where(isForeground[.., TensorIndex.None], encoded, zeros_like(encoded)));
+            rois.Add(cat([full(chosen.shape[0], 1, b, dtype: boxes.dtype, device: boxes.device), boxes], 1));
+        }
+        var sample = new RcnSample(cat(rois), cat(labels), cat(regression));
+        foreach (var t in new[] { sample.Rois, sample.Labels, sample.RegressionTargets }) t.MoveToOuterDisposeScope();
+        return sample;
+    }
+
+    /// <summary>Rows of the deltas viewed as [R*(C+1), 4] that belong to each foreground RoI's own class.</summary>
+    public Tensor RegressionIndex(Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        var foreground = nonzero(labels > 0).view(-1);
+        return (foreground * (NumClasses + 1) + labels.index_select(0, foreground)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Classification loss (mean cross-entropy) and box loss (smooth-L1 on foreground RoIs' own class, summed / R).</summary>
+    public (Tensor Classification, Tensor Box) Loss(Tensor logits, Tensor deltas, RcnSample sample)
+    {
+        using var scope = NewDisposeScope();
+        var classification = nn.functional.cross_entropy(logits, sample.Labels);
+        var foreground = nonzero(sample.Labels > 0).view(-1);
+        var predicted = deltas.reshape(-1, 4).index_select(0, RegressionIndex(sample.Labels));
+        var box = nn.functional.smooth_l1_loss(predicted, sample.RegressionTargets.index_select(0, foreground), reduction: nn.Reduction.Sum)
+                  / Math.Max(1, sample.Labels.shape[0]);
+        return (classification.MoveToOuterDisposeScope(), box.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Detections per image from the head's outputs on the concatenated proposals of each image.</summary>
+    public List<Detections> Postprocess(Tensor logits, Tensor deltas, IReadOnlyList<Tensor> proposals, int imageHeight, int imageWidth)
+    {
+        var result = new List<Detections>();
+        using var noGrad = no_grad();
+        long start = 0;
+        foreach (var imageProposals in proposals)
+        {
+            using var scope = NewDisposeScope();
+            long count = imageProposals.shape[0];
+            var scores = nn.functional.softmax(logits.narrow(0, start, count), 1);
+            var boxes = Coder.Decode(deltas.narrow(0, start, count), imageProposals).view(count, -1, 4);
+            start += count;
+            boxes = BoxOps.Clip(boxes.reshape(-1, 4), imageHeight, imageWidth).view(count, -1, 4);
+            var classes = arange(NumClasses + 1, device: scores.device).expand(count, -1);
+            // Drop the background column, then flatten (RoI, class) pairs into candidate detections.
+            var flatBoxes = boxes[.., 1..].reshape(-1, 4);
+            var flatScores = scores[.., 1..].reshape(-1);
+            var flatLabels = classes[.., 1..].reshape(-1);
+            var confident = nonzero(flatScores > Settings.ScoreThreshold).view(-1);
+            flatBoxes = flatBoxes.index_select(0, confident);
+            flatScores = flatScores.index_select(0, confident);
+            flatLabels = flatLabels.index_select(0, confident);
+            var large = BoxOps.KeepLarge(flatBoxes, Settings.MinSize);
+            flatBoxes = flatBoxes.index_select(0, large);
+            flatScores = flatScores.index_select(0, large);
+            flatLabels = flatLabels.index_select(0, large);
+            var keep = Nms.Batched(flatBoxes, flatScores, flatLabels, Settings.NmsThreshold);
+            keep = keep[..(int)Math.Min(Settings.DetectionsPerImage, keep.shape[0])];
+            var detections = new Detections(flatBoxes.index_select(0, keep), flatScores.index_select(0, keep), flatLabels.index_select(0, keep));
+            foreach (var t in new[] { detections.Boxes, detections.Scores, detections.Labels }) t.MoveToOuterDisposeScope();
+            result.Add(detections);
+        }
+        return result;
+    }
+}

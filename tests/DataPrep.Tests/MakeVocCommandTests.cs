@@ -1,0 +1,49 @@
+using Distill.Data.Detection;
+using DataPrep;
+
+namespace DataPrep.Tests;
+
+public sealed class MakeVocCommandTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("make-voc-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void WritesScenesTheVocReaderOpens()
+    {
+        int rc = MakeVocCommand.Create().Parse(["--out", dir, "--train", "3", "--test", "2", "--size", "64", "--seed", "4"]).Invoke();
+        Assert.Equal(0, rc);
+        var root = Path.Combine(dir, "VOCdevkit", "VOCScenes");
+        var train = VocDataset.Open(root, "train");
+        Assert.Equal(["000000", "000001", "000002"], train.Ids);
+        Assert.Equal(["100000", "100001"], VocDataset.Open(root, "test").Ids);
+        Assert.Equal(FashionMnistItems.Classes.Order(StringComparer.Ordinal), train.Classes);
+        var first = train.Annotation(0);
+        Assert.Equal((64, 64), (first.Width, first.Height));
+        Assert.NotEmpty(first.Objects);
+        Assert.True(File.Exists(train.ImagePath(first)));
+    }
+
+    [Fact]
+    public void SameSeedSameFiles()
+    {
+        string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b");
+        foreach (var output in new[] { a, b })
+            Assert.Equal(0, MakeVocCommand.Create().Parse(["--out", output, "--train", "2", "--test", "1", "--size", "64"]).Invoke());
+        foreach (var file in Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories))
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(b, Path.GetRelativePath(a, file))));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--train", "0", "--test", "0" }, 2)]
+    [InlineData(new[] { "--size", "16" }, 2)]
+    [InlineData(new[] { "--fashion-mnist", "/nonexistent-fmnist" }, 1)]
+    public void BadArgumentsFailWithoutWriting(string[] extra, int expected)
+    {
+        var output = Path.Combine(dir, "out");
+        Assert.Equal(expected, MakeVocCommand.Create().Parse(["--out", output, .. extra]).Invoke());
+        Assert.False(Directory.Exists(Path.Combine(output, "VOCdevkit", "VOCScenes", "JPEGImages")) &&
+                     Directory.EnumerateFiles(Path.Combine(output, "VOCdevkit", "VOCScenes", "JPEGImages")).Any());
+    }
+}
