@@ -1,0 +1,365 @@
+/*
+ * distill_video: a flat C API over FFmpeg for the compressed-domain video reader of
+ * "Multi-teacher Knowledge Distillation for Compressed Video Action Recognition" (CoViAR-style streams).
+ *
+ * Decoding: dv_open / dv_next / dv_rgb / dv_mvs / dv_error / dv_close. Motion vectors come from the decoder
+ * itself (flags2=+export_mvs, AV_FRAME_DATA_MOTION_VECTORS side data), so no motion estimation happens here.
+ * Per-pixel stream work: dv_rasterise, dv_predict, dv_residual, dv_accumulate.
+ *
+ * Motion-vector field convention (CoViAR's): field(p) = dst - src in whole pixels for the block covering p,
+ * i.e. the displacement of the content from the reference frame to the current frame. A patch that moves
+ * right by 3 pixels per frame has field x = +3. The prediction of pixel p is ref(p - field(p)).
+ *
+ * Every entry point validates its pointers and sizes and returns a negative code instead of crashing;
+ * decode failures carry a message readable through dv_error.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/motion_vector.h>
+#include <libswscale/swscale.h>
+
+#define DV_EXPORT __attribute__((visibility("default")))
+#define DV_MAX_SIDE 16384
+
+enum {
+    DV_FRAME = 1, DV_END = 0,
+    DV_EARG = -1, DV_EOPEN = -2, DV_ENOSTREAM = -3, DV_ECODEC = -4, DV_EDEMUX = -5,
+    DV_EDECODE = -6, DV_ENOMEM = -7, DV_ESIZE = -8, DV_ETRUNCATED = -9, DV_ESTATE = -10
+};
+
+/* One block's vector as AVMotionVector describes it (flattened to fixed-width fields). */
+typedef struct {
+    int32_t source, w, h, src_x, src_y, dst_x, dst_y, motion_x, motion_y, motion_scale;
+    int64_t flags;
+} dv_mv;
+
+/* What dv_next reports about the frame it decoded. pict_type: 1 = I, 2 = P, 3 = B (AVPictureType). */
+typedef struct {
+    int32_t index, pict_type, key_frame, width, height, mv_count;
+    int64_t packet_pos;
+} dv_frame_info;
+
+typedef struct dv_reader {
+    AVFormatContext *fmt;
+    AVCodecContext *dec;
+    AVPacket *pkt;
+    AVFrame *frame;
+    struct SwsContext *sws;
+    int stream, eof_sent, have_frame, failed;
+    int64_t frames_out, declared_frames, last_pos;
+    char err[768];
+} dv_reader;
+
+static _Thread_local char dv_last_log[256];
+
+static void dv_log(void *avcl, int level, const char *fmt, va_list vl)
+{
+    if (level > AV_LOG_ERROR) return;
+    int print_prefix = 1;
+    char line[256];
+    av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    if (n > 0) memcpy(dv_last_log, line, n + 1);
+}
+
+static int dv_fail(dv_reader *r, int code, const char *fmt, ...)
+{
+    va_list vl;
+    va_start(vl, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, vl);
+    va_end(vl);
+    if (dv_last_log[0]) {
+        size_t n = strlen(r->err);
+        snprintf(r->err + n, sizeof r->err - n, " (ffmpeg: %s)", dv_last_log);
+    }
+    r->failed = code;
+    return code;
+}
+
+static const char *dv_averr(int code, char *buf, size_t len)
+{
+    av_strerror(code, buf, len);
+    return buf;
+}
+
+DV_EXPORT int dv_open(const char *path, int threads, dv_reader **out)
+{
+    char eb[128];
+    if (!out) return DV_EARG;
+    *out = NULL;
+    dv_reader *r = calloc(1, sizeof *r);
+    if (!r) return DV_ENOMEM;
+    *out = r;
+    r->stream = -1;
+    dv_last_log[0] = 0;
+    av_log_set_callback(dv_log);
+    if (!path) return dv_fail(r, DV_EARG, "no path given");
+    if (threads < 0 || threads > 64) return dv_fail(r, DV_EARG, "thread count %d is outside 0..64", threads);
+
+    int ret = avformat_open_input(&r->fmt, path, NULL, NULL);
+    if (ret < 0) return dv_fail(r, DV_EOPEN, "cannot open: %s", dv_averr(ret, eb, sizeof eb));
+    ret = avformat_find_stream_info(r->fmt, NULL);
+    if (ret < 0) return dv_fail(r, DV_EOPEN, "cannot read stream information: %s", dv_averr(ret, eb, sizeof eb));
+
+    const AVCodec *codec = NULL;
+    ret = av_find_best_stream(r->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (ret < 0 || !codec) return dv_fail(r, DV_ENOSTREAM, "no decodable video stream");
+    r->stream = ret;
+    AVStream *st = r->fmt->streams[r->stream];
+    r->declared_frames = st->nb_frames;
+
+    r->dec = avcodec_alloc_context3(codec);
+    if (!r->dec) return dv_fail(r, DV_ENOMEM, "out of memory for the decoder");
+    ret = avcodec_parameters_to_context(r->dec, st->codecpar);
+    if (ret < 0) return dv_fail(r, DV_ECODEC, "bad codec parameters: %s", dv_averr(ret, eb, sizeof eb));
+    r->dec->thread_count = threads;
+
+    AVDictionary *opts = NULL;
+    av_dict_set(&opts, "flags2", "+export_mvs", 0);
+    av_dict_set(&opts, "err_detect", "+explode", 0);
+    ret = avcodec_open2(r->dec, codec, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) return dv_fail(r, DV_ECODEC, "cannot open the %s decoder: %s", codec->name, dv_averr(ret, eb, sizeof eb));
+
+    r->pkt = av_packet_alloc();
+    r->frame = av_frame_alloc();
+    if (!r->pkt || !r->frame) return dv_fail(r, DV_ENOMEM, "out of memory for packets/frames");
+    return 0;
+}
+
+DV_EXPORT const char *dv_codec_name(dv_reader *r)
+{
+    return r && r->dec && r->dec->codec ? r->dec->codec->name : "";
+}
+
+DV_EXPORT int64_t dv_declared_frames(dv_reader *r)
+{
+    return r ? r->declared_frames : -1;
+}
+
+/* Sends the next packet of the video stream to the decoder (or the end-of-stream flush). */
+static int dv_feed(dv_reader *r)
+{
+    char eb[128];
+    for (;;) {
+        int ret = av_read_frame(r->fmt, r->pkt);
+        if (ret == AVERROR_EOF) {
+            r->eof_sent = 1;
+            ret = avcodec_send_packet(r->dec, NULL);
+            return ret < 0 ? dv_fail(r, DV_EDECODE, "flushing the decoder failed: %s", dv_averr(ret, eb, sizeof eb)) : 0;
+        }
+        if (ret < 0)
+            return dv_fail(r, DV_EDEMUX, "reading the packet after byte offset %lld failed: %s",
+                           (long long)r->last_pos, dv_averr(ret, eb, sizeof eb));
+        if (r->pkt->stream_index != r->stream) {
+            av_packet_unref(r->pkt);
+            continue;
+        }
+        int64_t pos = r->pkt->pos;
+        int corrupt = (r->pkt->flags & AV_PKT_FLAG_CORRUPT) != 0;
+        if (!corrupt) ret = avcodec_send_packet(r->dec, r->pkt);
+        av_packet_unref(r->pkt);
+        if (corrupt)
+            return dv_fail(r, DV_ETRUNCATED, "the packet at byte offset %lld is truncated or corrupt", (long long)pos);
+        r->last_pos = pos;
+        if (ret < 0)
+            return dv_fail(r, DV_EDECODE, "decoding the packet at byte offset %lld failed: %s",
+                           (long long)pos, dv_averr(ret, eb, sizeof eb));
+        return 0;
+    }
+}
+
+DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
+{
+    char eb[128];
+    if (!r || !info) return DV_EARG;
+    if (r->failed) return r->failed;
+    if (!r->dec) return dv_fail(r, DV_ESTATE, "the reader is not open");
+    r->have_frame = 0;
+    av_frame_unref(r->frame);
+    for (;;) {
+        int ret = avcodec_receive_frame(r->dec, r->frame);
+        if (ret == 0) break;
+        if (ret == AVERROR_EOF) {
+            if (r->declared_frames > 0 && r->frames_out < r->declared_frames)
+                return dv_fail(r, DV_ETRUNCATED, "the container declares %lld frames but only %lld decoded (truncated file?)",
+                               (long long)r->declared_frames, (long long)r->frames_out);
+            return DV_END;
+        }
+        if (ret != AVERROR(EAGAIN))
+            return dv_fail(r, DV_EDECODE, "decoding frame %lld failed: %s", (long long)r->frames_out, dv_averr(ret, eb, sizeof eb));
+        if (r->eof_sent) return dv_fail(r, DV_EDECODE, "the decoder stalled after the end of the stream");
+        if ((ret = dv_feed(r)) < 0) return ret;
+    }
+    AVFrame *f = r->frame;
+    if (f->decode_error_flags || (f->flags & AV_FRAME_FLAG_CORRUPT))
+        return dv_fail(r, DV_EDECODE, "frame %lld (packet near byte offset %lld) is corrupt", (long long)r->frames_out, (long long)r->last_pos);
+    if (f->width <= 0 || f->height <= 0 || f->width > DV_MAX_SIDE || f->height > DV_MAX_SIDE)
+        return dv_fail(r, DV_ESIZE, "frame %lld has an invalid size %dx%d", (long long)r->frames_out, f->width, f->height);
+    const AVFrameSideData *sd = av_frame_get_side_data(f, AV_FRAME_DATA_MOTION_VECTORS);
+    size_t count = sd && sd->data ? sd->size / sizeof(AVMotionVector) : 0;
+    if (count > INT32_MAX) return dv_fail(r, DV_ESIZE, "frame %lld has too many motion vectors", (long long)r->frames_out);
+    info->index = (int32_t)r->frames_out;
+    info->pict_type = f->pict_type;
+    info->key_frame = f->key_frame;
+    info->width = f->width;
+    info->height = f->height;
+    info->mv_count = (int32_t)count;
+    info->packet_pos = r->last_pos;
+    r->frames_out++;
+    r->have_frame = 1;
+    return DV_FRAME;
+}
+
+/* Converts the current frame to packed RGB24 (height x width x 3) into dst, which holds len bytes. */
+DV_EXPORT int dv_rgb(dv_reader *r, uint8_t *dst, int64_t len)
+{
+    if (!r || !dst) return DV_EARG;
+    if (!r->have_frame) return dv_fail(r, DV_ESTATE, "no decoded frame to convert");
+    AVFrame *f = r->frame;
+    if (len < (int64_t)f->width * f->height * 3) return DV_ESIZE;
+    r->sws = sws_getCachedContext(r->sws, f->width, f->height, f->format, f->width, f->height,
+                                  AV_PIX_FMT_RGB24, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!r->sws) return dv_fail(r, DV_ECODEC, "no conversion from pixel format %d to RGB24", f->format);
+    uint8_t *planes[4] = {dst, NULL, NULL, NULL};
+    int strides[4] = {f->width * 3, 0, 0, 0};
+    int rows = sws_scale(r->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+    return rows == f->height ? 0 : dv_fail(r, DV_ECODEC, "RGB conversion wrote %d of %d rows", rows, f->height);
+}
+
+/* Copies the current frame's motion vectors (at most cap) into dst; returns how many were copied. */
+DV_EXPORT int dv_mvs(dv_reader *r, dv_mv *dst, int32_t cap)
+{
+    if (!r || (cap > 0 && !dst) || cap < 0) return DV_EARG;
+    if (!r->have_frame) return dv_fail(r, DV_ESTATE, "no decoded frame to read vectors from");
+    const AVFrameSideData *sd = av_frame_get_side_data(r->frame, AV_FRAME_DATA_MOTION_VECTORS);
+    if (!sd || !sd->data) return 0;
+    const AVMotionVector *mvs = (const AVMotionVector *)sd->data;
+    size_t count = sd->size / sizeof *mvs;
+    if (count > (size_t)cap) count = (size_t)cap;
+    for (size_t i = 0; i < count; i++) {
+        const AVMotionVector *m = &mvs[i];
+        dv_mv *o = &dst[i];
+        o->source = m->source;
+        o->w = m->w;
+        o->h = m->h;
+        o->src_x = m->src_x;
+        o->src_y = m->src_y;
+        o->dst_x = m->dst_x;
+        o->dst_y = m->dst_y;
+        o->motion_x = m->motion_x;
+        o->motion_y = m->motion_y;
+        o->motion_scale = (int32_t)m->motion_scale;
+        o->flags = (int64_t)m->flags;
+    }
+    return (int)count;
+}
+
+DV_EXPORT const char *dv_error(dv_reader *r)
+{
+    return r ? r->err : "no reader";
+}
+
+DV_EXPORT void dv_close(dv_reader *r)
+{
+    if (!r) return;
+    sws_freeContext(r->sws);
+    av_frame_free(&r->frame);
+    av_packet_free(&r->pkt);
+    avcodec_free_context(&r->dec);
+    avformat_close_input(&r->fmt);
+    free(r);
+}
+
+/* ---- per-pixel stream work: fields are height x width x 2 (x, y), images height x width x 3 ---- */
+
+static int dv_size_ok(int w, int h)
+{
+    return w > 0 && h > 0 && w <= DV_MAX_SIDE && h <= DV_MAX_SIDE;
+}
+
+static inline int dv_clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ * Rasterises the past-reference vectors (source < 0) of one frame into a field at frame resolution:
+ * every pixel of a block's destination rectangle gets (dst_x - src_x, dst_y - src_y); pixels no vector
+ * covers (intra blocks) get 0. Blocks with implausible sizes (outside 1..64) are ignored.
+ */
+DV_EXPORT int dv_rasterise(const dv_mv *mvs, int32_t count, int32_t w, int32_t h, int16_t *field)
+{
+    if (!field || count < 0 || (count > 0 && !mvs) || !dv_size_ok(w, h)) return DV_EARG;
+    memset(field, 0, (size_t)w * h * 2 * sizeof *field);
+    for (int32_t i = 0; i < count; i++) {
+        const dv_mv *m = &mvs[i];
+        if (m->source >= 0 || m->w < 1 || m->w > 64 || m->h < 1 || m->h > 64) continue;
+        int vx = dv_clamp(m->dst_x - m->src_x, -DV_MAX_SIDE, DV_MAX_SIDE);
+        int vy = dv_clamp(m->dst_y - m->src_y, -DV_MAX_SIDE, DV_MAX_SIDE);
+        int x0 = dv_clamp(m->dst_x - m->w / 2, 0, w), x1 = dv_clamp(m->dst_x - m->w / 2 + m->w, 0, w);
+        int y0 = dv_clamp(m->dst_y - m->h / 2, 0, h), y1 = dv_clamp(m->dst_y - m->h / 2 + m->h, 0, h);
+        for (int y = y0; y < y1; y++) {
+            int16_t *row = field + ((size_t)y * w) * 2;
+            for (int x = x0; x < x1; x++) {
+                row[2 * x] = (int16_t)vx;
+                row[2 * x + 1] = (int16_t)vy;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Motion-compensated prediction: pred(p) = ref(clamp(p - field(p))), the frame border repeated outward. */
+DV_EXPORT int dv_predict(const uint8_t *ref, const int16_t *field, int32_t w, int32_t h, uint8_t *pred)
+{
+    if (!ref || !field || !pred || !dv_size_ok(w, h)) return DV_EARG;
+    for (int y = 0; y < h; y++) {
+        const int16_t *f = field + (size_t)y * w * 2;
+        uint8_t *o = pred + (size_t)y * w * 3;
+        for (int x = 0; x < w; x++) {
+            int sx = dv_clamp(x - f[2 * x], 0, w - 1), sy = dv_clamp(y - f[2 * x + 1], 0, h - 1);
+            const uint8_t *s = ref + ((size_t)sy * w + sx) * 3;
+            o[3 * x] = s[0];
+            o[3 * x + 1] = s[1];
+            o[3 * x + 2] = s[2];
+        }
+    }
+    return 0;
+}
+
+/* residual = cur - pred, element-wise over n bytes. */
+DV_EXPORT int dv_residual(const uint8_t *cur, const uint8_t *pred, int64_t n, int16_t *residual)
+{
+    if (!cur || !pred || !residual || n < 0) return DV_EARG;
+    for (int64_t i = 0; i < n; i++) residual[i] = (int16_t)((int)cur[i] - (int)pred[i]);
+    return 0;
+}
+
+/*
+ * CoViAR accumulation back to the GOP's I-frame: with q = clamp(p - field(p)),
+ * acc(p) = (p - q) + acc_prev(q), which is field(p) + acc_prev(p - field(p)) whenever the source lies inside
+ * the frame. p - acc(p) is the I-frame pixel that p traces back to. acc_prev is all zeros at the I-frame.
+ */
+DV_EXPORT int dv_accumulate(const int16_t *acc_prev, const int16_t *field, int32_t w, int32_t h, int16_t *acc)
+{
+    if (!acc_prev || !field || !acc || acc == acc_prev || !dv_size_ok(w, h)) return DV_EARG;
+    for (int y = 0; y < h; y++) {
+        const int16_t *f = field + (size_t)y * w * 2;
+        int16_t *o = acc + (size_t)y * w * 2;
+        for (int x = 0; x < w; x++) {
+            int qx = dv_clamp(x - f[2 * x], 0, w - 1), qy = dv_clamp(y - f[2 * x + 1], 0, h - 1);
+            const int16_t *a = acc_prev + ((size_t)qy * w + qx) * 2;
+            o[2 * x] = (int16_t)dv_clamp(x - qx + a[0], -DV_MAX_SIDE, DV_MAX_SIDE);
+            o[2 * x + 1] = (int16_t)dv_clamp(y - qy + a[1], -DV_MAX_SIDE, DV_MAX_SIDE);
+        }
+    }
+    return 0;
+}
