@@ -18,7 +18,7 @@ public sealed class MotionVectorTests(SyntheticVideoFixture video) : IClassFixtu
         var index = GopReader.Index(video.Path);
         Assert.Equal("mpeg4", index.Codec);
         Assert.Equal([0, 12], index.GopStarts);
-        Assert.Equal((128, 96, 24), (index.Width, index.Height, index.FrameCount));
+        Assert.Equal((160, 96, 24), (index.Width, index.Height, index.FrameCount));
         Assert.Equal(12, index.GopLength(1));
     }
 
@@ -46,7 +46,7 @@ public sealed class MotionVectorTests(SyntheticVideoFixture video) : IClassFixtu
             var field = MotionField.Rasterise(vectors, info.Width, info.Height);
             var interior = FieldMode(field, info.Width, px + 8, py + 8, 16, 16);
             Assert.Equal(SyntheticVideo.Shift, interior);
-            var farBackground = FieldMode(field, info.Width, px >= 64 ? 0 : 96, 0, 32, 16);
+            var farBackground = FieldMode(field, info.Width, px >= 80 ? 0 : 128, 0, 32, 16);
             Assert.Equal((0, 0), farBackground);
             checkedFrames++;
         }

@@ -8,9 +8,9 @@ namespace Distill.Tests.Video;
 /// </summary>
 sealed class SyntheticVideo : IDisposable
 {
-    public const int Width = 128, Height = 96, Frames = 24, Gop = 12, PatchSize = 32;
-    public static readonly (int X, int Y) Start = (16, 48);
-    public static readonly (int X, int Y) Shift = (3, -1);
+    public const int Width = 160, Height = 96, Frames = 24, Gop = 12, PatchSize = 32;
+    public static readonly (int X, int Y) Start = (8, 56);
+    public static readonly (int X, int Y) Shift = (4, -2);
 
     public SyntheticVideo()
     {
