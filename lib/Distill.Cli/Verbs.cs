@@ -5,5 +5,7 @@ namespace Distill.Cli;
 /// <summary>Every verb of the CLI; each lives in its own file and is listed here once.</summary>
 static class Verbs
 {
-    public static Command[] All => [];
+    public static Command[] All => [
+        MvDumpCommand.Create(),
+    ];
 }
