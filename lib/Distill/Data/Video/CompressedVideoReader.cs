@@ -82,6 +82,27 @@ public sealed unsafe class CompressedVideoReader : IDisposable
         return n == vectors.Length ? vectors : vectors[..n];
     }
 
+    /// <summary>
+    /// The current P-frame's CoViAR streams in one native pass: its RGB24 pixels into <paramref name="rgb"/> (H x W x 3),
+    /// its motion-vector field into <paramref name="field"/> (H x W x 2, as <see cref="MotionField.Rasterise"/>) and its
+    /// residual against <paramref name="reference"/> into <paramref name="residual"/> (H x W x 3, as
+    /// <see cref="MotionField.Predict"/> then <see cref="MotionField.Residual"/>). Every output element is written.
+    /// </summary>
+    public void ReadPStreams(ReadOnlySpan<byte> reference, Span<byte> rgb, Span<short> field, Span<short> residual)
+    {
+        var info = Current;
+        long pixels = (long)info.Width * info.Height;
+        if (reference.Length != pixels * 3 || rgb.Length != pixels * 3 || field.Length != pixels * 2 || residual.Length != pixels * 3)
+            throw new ArgumentException($"{Path}: frame {info.Index} is {info.Width}x{info.Height}; buffers must hold exactly {pixels * 3} (reference, rgb), {pixels * 2} (field) and {pixels * 3} (residual) elements");
+        int rc;
+        fixed (byte* r = reference)
+        fixed (byte* c = rgb)
+        fixed (short* f = field)
+        fixed (short* d = residual)
+            rc = api.PStreams(handle, r, c, f, d, pixels);
+        if (rc < 0) throw Fail(rc);
+    }
+
     VideoDecodeException Fail(int code)
     {
         var message = handle == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(api.Error(handle)) ?? "";

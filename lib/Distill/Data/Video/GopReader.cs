@@ -63,16 +63,17 @@ public static class GopReader
         readonly int index, firstFrame, width, height;
         readonly byte[] iFrame;
         readonly List<PFrame> pFrames = [];
-        byte[] previous;
+        byte[] previous, spare;
         short[]? accumulated;
 
         public GopBuilder(CompressedVideoReader reader, int index, bool accumulate)
         {
             var info = reader.Current;
             (this.index, firstFrame, width, height) = (index, info.Index, info.Width, info.Height);
-            iFrame = new byte[width * height * 3];
+            iFrame = GC.AllocateUninitializedArray<byte>(width * height * 3);
             reader.ReadRgb(iFrame);
             previous = iFrame;
+            spare = GC.AllocateUninitializedArray<byte>(iFrame.Length);
             if (accumulate) accumulated = new short[width * height * 2];
         }
 
@@ -81,17 +82,19 @@ public static class GopReader
             var info = reader.Current;
             if (info.Width != width || info.Height != height)
                 throw new VideoDecodeException(reader.Path, $"frame {info.Index} is {info.Width}x{info.Height}, its GOP started at {width}x{height}");
-            var decoded = new byte[width * height * 3];
-            reader.ReadRgb(decoded);
-            var field = MotionField.Rasterise(reader.ReadVectors(), width, height);
-            var residual = MotionField.Residual(decoded, MotionField.Predict(previous, field, width, height));
+            // Decoded P-frames are only needed as the next frame's reference, so two buffers take turns.
+            var decoded = spare;
+            var field = GC.AllocateUninitializedArray<short>(width * height * 2);
+            var residual = GC.AllocateUninitializedArray<short>(width * height * 3);
+            reader.ReadPStreams(previous, decoded, field, residual);
             short[]? accMv = null, accResidual = null;
             if (accumulated is not null)
             {
                 accMv = accumulated = MotionField.Accumulate(accumulated, field, width, height);
-                accResidual = MotionField.Residual(decoded, MotionField.Predict(iFrame, accMv, width, height));
+                accResidual = MotionField.PredictResidual(iFrame, accMv, decoded, width, height);
             }
             pFrames.Add(new PFrame(info.Index, info.Index - firstFrame, field, residual, accMv, accResidual));
+            spare = ReferenceEquals(previous, iFrame) ? GC.AllocateUninitializedArray<byte>(iFrame.Length) : previous;
             previous = decoded;
         }
 

@@ -48,6 +48,22 @@ public static unsafe class MotionField
         return residual;
     }
 
+    /// <summary>Residual against a motion-compensated reference in one pass: current(p) - reference(clamp(p - field(p))).</summary>
+    public static short[] PredictResidual(ReadOnlySpan<byte> reference, ReadOnlySpan<short> field, ReadOnlySpan<byte> current, int width, int height)
+    {
+        int n = Checked(width, height, 3);
+        Require(reference.Length, n, "reference");
+        Require(current.Length, n, "current");
+        Require(field.Length, Checked(width, height, 2), "field");
+        var residual = GC.AllocateUninitializedArray<short>(n);
+        fixed (byte* r = reference)
+        fixed (short* f = field)
+        fixed (byte* c = current)
+        fixed (short* o = residual)
+            Check(VideoNative.Functions.PredictResidual(r, f, c, width, height, o), "predict-residual");
+        return residual;
+    }
+
     /// <summary>
     /// CoViAR's accumulation back to the GOP's I-frame: acc(p) = field(p) + previous(p - field(p)) (source clamped to
     /// the frame), so p - acc(p) is the I-frame pixel that p traces back to. <paramref name="previous"/> is all zeros
@@ -58,7 +74,7 @@ public static unsafe class MotionField
         int n = Checked(width, height, 2);
         Require(previous.Length, n, "previous accumulated field");
         Require(field.Length, n, "field");
-        var accumulated = new short[n];
+        var accumulated = GC.AllocateUninitializedArray<short>(n);
         fixed (short* a = previous)
         fixed (short* f = field)
         fixed (short* o = accumulated)

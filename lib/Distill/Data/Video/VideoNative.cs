@@ -58,6 +58,8 @@ static unsafe class VideoNative
         public delegate* unmanaged<byte*, short*, int, int, byte*, int> Predict;
         public delegate* unmanaged<byte*, byte*, long, short*, int> Residual;
         public delegate* unmanaged<short*, short*, int, int, short*, int> Accumulate;
+        public delegate* unmanaged<IntPtr, byte*, byte*, short*, short*, long, int> PStreams;
+        public delegate* unmanaged<byte*, short*, byte*, int, int, short*, int> PredictResidual;
     }
 
     static Api Bind()
@@ -91,6 +93,8 @@ static unsafe class VideoNative
             Predict = (delegate* unmanaged<byte*, short*, int, int, byte*, int>)F("dv_predict"),
             Residual = (delegate* unmanaged<byte*, byte*, long, short*, int>)F("dv_residual"),
             Accumulate = (delegate* unmanaged<short*, short*, int, int, short*, int>)F("dv_accumulate"),
+            PStreams = (delegate* unmanaged<IntPtr, byte*, byte*, short*, short*, long, int>)F("dv_p_streams"),
+            PredictResidual = (delegate* unmanaged<byte*, short*, byte*, int, int, short*, int>)F("dv_predict_residual"),
         };
     }
 }

@@ -4,7 +4,8 @@
  *
  * Decoding: dv_open / dv_next / dv_rgb / dv_mvs / dv_error / dv_close. Motion vectors come from the decoder
  * itself (flags2=+export_mvs, AV_FRAME_DATA_MOTION_VECTORS side data), so no motion estimation happens here.
- * Per-pixel stream work: dv_rasterise, dv_predict, dv_residual, dv_accumulate.
+ * Per-pixel stream work: dv_rasterise, dv_predict, dv_residual, dv_accumulate, and the fused fast paths
+ * dv_p_streams (RGB + field + residual of the current P-frame in one call) and dv_predict_residual.
  *
  * Motion-vector field convention (CoViAR's): field(p) = dst - src in whole pixels for the block covering p,
  * i.e. the displacement of the content from the reference frame to the current frame. A patch that moves
@@ -359,6 +360,103 @@ DV_EXPORT int dv_accumulate(const int16_t *acc_prev, const int16_t *field, int32
             const int16_t *a = acc_prev + ((size_t)qy * w + qx) * 2;
             o[2 * x] = (int16_t)dv_clamp(x - qx + a[0], -DV_MAX_SIDE, DV_MAX_SIDE);
             o[2 * x + 1] = (int16_t)dv_clamp(y - qy + a[1], -DV_MAX_SIDE, DV_MAX_SIDE);
+        }
+    }
+    return 0;
+}
+
+
+/* The block rectangle rasterise assigns to a vector, clipped to the frame; 0 when the vector is skipped. */
+static int dv_block_rect(const AVMotionVector *m, int w, int h, int *x0, int *x1, int *y0, int *y1)
+{
+    if (m->source >= 0 || m->w < 1 || m->w > 64 || m->h < 1 || m->h > 64) return 0;
+    *x0 = dv_clamp(m->dst_x - m->w / 2, 0, w);
+    *x1 = dv_clamp(m->dst_x - m->w / 2 + m->w, 0, w);
+    *y0 = dv_clamp(m->dst_y - m->h / 2, 0, h);
+    *y1 = dv_clamp(m->dst_y - m->h / 2 + m->h, 0, h);
+    return *x0 < *x1 && *y0 < *y1;
+}
+
+/* residual over rows y0..y1, columns x0..x1 for one constant vector (vx, vy): cur(p) - ref(clamp(p - v)). */
+static void dv_block_residual(const uint8_t *restrict ref, const uint8_t *restrict cur, int w, int h,
+                              int x0, int x1, int y0, int y1, int vx, int vy, int16_t *restrict residual)
+{
+    int inside = x0 - vx >= 0 && x1 - vx <= w;
+    for (int y = y0; y < y1; y++) {
+        int sy = dv_clamp(y - vy, 0, h - 1);
+        const uint8_t *c = cur + ((size_t)y * w + x0) * 3;
+        int16_t *o = residual + ((size_t)y * w + x0) * 3;
+        if (inside) {
+            const uint8_t *s = ref + ((size_t)sy * w + x0 - vx) * 3;
+            int n = (x1 - x0) * 3;
+            for (int i = 0; i < n; i++) o[i] = (int16_t)((int)c[i] - (int)s[i]);
+        } else {
+            for (int x = x0; x < x1; x++) {
+                const uint8_t *s = ref + ((size_t)sy * w + dv_clamp(x - vx, 0, w - 1)) * 3;
+                int16_t *ox = o + (size_t)(x - x0) * 3;
+                const uint8_t *cx = c + (size_t)(x - x0) * 3;
+                ox[0] = (int16_t)((int)cx[0] - (int)s[0]);
+                ox[1] = (int16_t)((int)cx[1] - (int)s[1]);
+                ox[2] = (int16_t)((int)cx[2] - (int)s[2]);
+            }
+        }
+    }
+}
+
+/*
+ * The current P-frame's three CoViAR inputs in one pass over the decoder's own buffers: its RGB24 pixels into cur,
+ * its past-reference vectors rasterised into field (exactly as dv_rasterise), and residual = cur - dv_predict(ref,
+ * field), all height x width. Uncovered pixels predict from the same position (zero vector). Blocks are handled in
+ * the decoder's order, so where blocks overlap the later one wins, as in dv_rasterise.
+ */
+DV_EXPORT int dv_p_streams(dv_reader *r, const uint8_t *ref, uint8_t *cur, int16_t *field, int16_t *residual, int64_t pixels)
+{
+    if (!r || !ref || !cur || !field || !residual) return DV_EARG;
+    if (!r->have_frame) return dv_fail(r, DV_ESTATE, "no decoded frame to extract streams from");
+    int w = r->frame->width, h = r->frame->height;
+    if (pixels != (int64_t)w * h) return DV_ESIZE;
+    int rc = dv_rgb(r, cur, pixels * 3);
+    if (rc < 0) return rc;
+
+    int64_t n = pixels * 3;
+    for (int64_t i = 0; i < n; i++) residual[i] = (int16_t)((int)cur[i] - (int)ref[i]);
+    memset(field, 0, (size_t)pixels * 2 * sizeof *field);
+
+    const AVFrameSideData *sd = av_frame_get_side_data(r->frame, AV_FRAME_DATA_MOTION_VECTORS);
+    size_t count = sd && sd->data ? sd->size / sizeof(AVMotionVector) : 0;
+    const AVMotionVector *mvs = count ? (const AVMotionVector *)sd->data : NULL;
+    for (size_t i = 0; i < count; i++) {
+        const AVMotionVector *m = &mvs[i];
+        int x0, x1, y0, y1;
+        if (!dv_block_rect(m, w, h, &x0, &x1, &y0, &y1)) continue;
+        int vx = dv_clamp(m->dst_x - m->src_x, -DV_MAX_SIDE, DV_MAX_SIDE);
+        int vy = dv_clamp(m->dst_y - m->src_y, -DV_MAX_SIDE, DV_MAX_SIDE);
+        for (int y = y0; y < y1; y++) {
+            int16_t *row = field + ((size_t)y * w) * 2;
+            for (int x = x0; x < x1; x++) {
+                row[2 * x] = (int16_t)vx;
+                row[2 * x + 1] = (int16_t)vy;
+            }
+        }
+        dv_block_residual(ref, cur, w, h, x0, x1, y0, y1, vx, vy, residual);
+    }
+    return 0;
+}
+
+/* residual = cur - ref(clamp(p - field(p))), fused dv_predict + dv_residual for any field (e.g. accumulated ones). */
+DV_EXPORT int dv_predict_residual(const uint8_t *ref, const int16_t *field, const uint8_t *cur, int32_t w, int32_t h, int16_t *residual)
+{
+    if (!ref || !field || !cur || !residual || !dv_size_ok(w, h)) return DV_EARG;
+    for (int y = 0; y < h; y++) {
+        const int16_t *f = field + (size_t)y * w * 2;
+        const uint8_t *c = cur + (size_t)y * w * 3;
+        int16_t *o = residual + (size_t)y * w * 3;
+        for (int x = 0; x < w; x++) {
+            int sx = dv_clamp(x - f[2 * x], 0, w - 1), sy = dv_clamp(y - f[2 * x + 1], 0, h - 1);
+            const uint8_t *s = ref + ((size_t)sy * w + sx) * 3;
+            o[3 * x] = (int16_t)((int)c[3 * x] - (int)s[0]);
+            o[3 * x + 1] = (int16_t)((int)c[3 * x + 1] - (int)s[1]);
+            o[3 * x + 2] = (int16_t)((int)c[3 * x + 2] - (int)s[2]);
         }
     }
     return 0;
