@@ -27,6 +27,25 @@ public sealed class FusedStreamsTests(SyntheticVideoFixture video) : IClassFixtu
         AssertFusedMatchesSteps(path, expectOutside: true);
     }
 
+    [Fact]
+    public void StreamingYieldsOnlyWantedGopsAndMatchesTheKeptGops()
+    {
+        var kept = GopReader.Read(video.Path, accumulate: true).ToList();
+        var seen = new List<(int Frame, int Gop, int Position)>();
+        foreach (var f in CompressedFrames.Read(video.Path, accumulate: true, wantedGop: g => g == 1))
+        {
+            seen.Add((f.FrameIndex, f.Gop, f.GopPosition));
+            Assert.Equal(kept[1].IFrame, f.IFrame);
+            if (f.GopPosition == 0) continue;
+            var p = kept[1].PFrames[f.GopPosition - 1];
+            Assert.Equal(p.MotionVectors, f.MotionVectors);
+            Assert.Equal(p.Residual, f.Residual);
+            Assert.Equal(p.AccumulatedMotionVectors, f.AccumulatedMotionVectors);
+            Assert.Equal(p.AccumulatedResidual, f.AccumulatedResidual);
+        }
+        Assert.Equal(Enumerable.Range(12, 12).Select(t => (t, 1, t - 12)), seen);
+    }
+
     static void AssertFusedMatchesSteps(string path, bool expectOutside)
     {
         using var reader = new CompressedVideoReader(path);

@@ -12,31 +12,28 @@ public static class CompressedClip
     public static Tensor Load(VideoIndex index, IReadOnlyList<int> frames, CompressedStream stream, bool accumulate)
     {
         var wanted = frames.Select(f => SegmentSampler.Locate(index, f, stream)).ToArray();
+        var slots = wanted.Select((w, slot) => (w, slot)).ToLookup(x => x.w, x => x.slot);
         var gopsNeeded = wanted.Select(w => w.Gop).ToHashSet();
-        var gops = GopReader.Read(index.Path, accumulate && stream != CompressedStream.IFrame, gopsNeeded.Contains)
-            .ToDictionary(g => g.Index);
         int h = index.Height, w = index.Width;
-        var planes = new List<Tensor>(wanted.Length);
+        var planes = new Tensor?[wanted.Length];
         using var scope = NewDisposeScope();
-        foreach (var (gopIndex, position) in wanted)
+        foreach (var f in CompressedFrames.Read(index.Path, accumulate && stream != CompressedStream.IFrame, gopsNeeded.Contains))
         {
-            if (!gops.TryGetValue(gopIndex, out var gop) || position > gop.PFrames.Count)
-                throw new VideoDecodeException(index.Path, $"GOP {gopIndex} position {position} is missing; the file changed since it was indexed");
-            planes.Add(stream switch
+            var key = (f.Gop, f.GopPosition);
+            if (!slots.Contains(key)) continue;
+            var plane = stream switch
             {
-                CompressedStream.IFrame => Chw(tensor(gop.IFrame, [h, w, 3])),
-                CompressedStream.MotionVector => Chw(tensor(Pick(gop, position, accumulate, p => p.MotionVectors, p => p.AccumulatedMotionVectors), [h, w, 2])),
-                _ => Chw(tensor(Pick(gop, position, accumulate, p => p.Residual, p => p.AccumulatedResidual), [h, w, 3])),
-            });
+                CompressedStream.IFrame => Chw(tensor(f.IFrame, [h, w, 3])),
+                CompressedStream.MotionVector => Chw(tensor(accumulate ? f.AccumulatedMotionVectors! : f.MotionVectors, [h, w, 2])),
+                _ => Chw(tensor(accumulate ? f.AccumulatedResidual! : f.Residual, [h, w, 3])),
+            };
+            foreach (var slot in slots[key]) planes[slot] = plane;
         }
-        return stack(planes).MoveToOuterDisposeScope();
+        for (int i = 0; i < planes.Length; i++)
+            if (planes[i] is null)
+                throw new VideoDecodeException(index.Path, $"GOP {wanted[i].Gop} position {wanted[i].Position} is missing; the file changed since it was indexed");
+        return stack(planes!).MoveToOuterDisposeScope();
     }
 
     static Tensor Chw(Tensor hwc) => hwc.permute(2, 0, 1).to(ScalarType.Float32);
-
-    static short[] Pick(Gop gop, int position, bool accumulate, Func<PFrame, short[]> plain, Func<PFrame, short[]?> accumulated)
-    {
-        var p = gop.PFrames[position - 1];
-        return accumulate ? accumulated(p) ?? throw new InvalidOperationException("accumulated stream was not computed") : plain(p);
-    }
 }

@@ -51,17 +51,24 @@ public static unsafe class MotionField
     /// <summary>Residual against a motion-compensated reference in one pass: current(p) - reference(clamp(p - field(p))).</summary>
     public static short[] PredictResidual(ReadOnlySpan<byte> reference, ReadOnlySpan<short> field, ReadOnlySpan<byte> current, int width, int height)
     {
+        var residual = GC.AllocateUninitializedArray<short>(Checked(width, height, 3));
+        PredictResidual(reference, field, current, width, height, residual);
+        return residual;
+    }
+
+    /// <summary><see cref="PredictResidual(ReadOnlySpan{byte}, ReadOnlySpan{short}, ReadOnlySpan{byte}, int, int)"/> into a caller's buffer.</summary>
+    public static void PredictResidual(ReadOnlySpan<byte> reference, ReadOnlySpan<short> field, ReadOnlySpan<byte> current, int width, int height, Span<short> residual)
+    {
         int n = Checked(width, height, 3);
         Require(reference.Length, n, "reference");
         Require(current.Length, n, "current");
+        Require(residual.Length, n, "residual");
         Require(field.Length, Checked(width, height, 2), "field");
-        var residual = GC.AllocateUninitializedArray<short>(n);
         fixed (byte* r = reference)
         fixed (short* f = field)
         fixed (byte* c = current)
         fixed (short* o = residual)
             Check(VideoNative.Functions.PredictResidual(r, f, c, width, height, o), "predict-residual");
-        return residual;
     }
 
     /// <summary>
@@ -71,15 +78,23 @@ public static unsafe class MotionField
     /// </summary>
     public static short[] Accumulate(ReadOnlySpan<short> previous, ReadOnlySpan<short> field, int width, int height)
     {
+        var accumulated = GC.AllocateUninitializedArray<short>(Checked(width, height, 2));
+        Accumulate(previous, field, width, height, accumulated);
+        return accumulated;
+    }
+
+    /// <summary><see cref="Accumulate(ReadOnlySpan{short}, ReadOnlySpan{short}, int, int)"/> into a caller's buffer (not <paramref name="previous"/>).</summary>
+    public static void Accumulate(ReadOnlySpan<short> previous, ReadOnlySpan<short> field, int width, int height, Span<short> accumulated)
+    {
         int n = Checked(width, height, 2);
         Require(previous.Length, n, "previous accumulated field");
         Require(field.Length, n, "field");
-        var accumulated = GC.AllocateUninitializedArray<short>(n);
+        Require(accumulated.Length, n, "accumulated field");
+        if (accumulated.Overlaps(previous)) throw new ArgumentException("the accumulated field must not overlap the previous one");
         fixed (short* a = previous)
         fixed (short* f = field)
         fixed (short* o = accumulated)
             Check(VideoNative.Functions.Accumulate(a, f, width, height, o), "accumulate");
-        return accumulated;
     }
 
     static int Checked(int width, int height, int channels)
