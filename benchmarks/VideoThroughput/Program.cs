@@ -17,9 +17,10 @@ if (video is null) return 2;
 // Warm-up: JIT, page cache, the shim's first load.
 var info = GopReader.Index(video, threads);
 Extract(video, threads, accumulate: false);
-RunFfmpeg(video, threads);
+RunFfmpeg(video, threads, exportVectors: false);
 
-var ffmpeg = Best(repeats, () => RunFfmpeg(video, threads));
+var ffmpeg = Best(repeats, () => RunFfmpeg(video, threads, exportVectors: false));
+var ffmpegVectors = Best(repeats, () => RunFfmpeg(video, threads, exportVectors: true));
 var decode = Best(repeats, () => InProcess(() => GopReader.Index(video, threads)));
 var extract = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: false)));
 var accumulated = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: true)));
@@ -32,6 +33,7 @@ Console.WriteLine($"video: {video} ({info.Codec}, {info.Width}x{info.Height}, {f
 Console.WriteLine("wall = elapsed time; cpu = user + system time of the process (ffmpeg: its -benchmark utime + stime, startup excluded)");
 Console.WriteLine($"{"what",-50} {"wall s",7} {"wall f/s",9} {"cpu s",7} {"cpu f/s",9} {"x ffmpeg",8}");
 Report($"ffmpeg -threads {threadsText} -i VIDEO -f null -", ffmpeg);
+Report("  the same with -flags2 +export_mvs", ffmpegVectors);
 Report("reader: decode + exported MVs, no pixel work", decode);
 Report("extraction: I-frame RGB + MV field + residual", extract);
 Report("extraction + CoViAR accumulated MV and residual", accumulated);
@@ -74,10 +76,11 @@ static Timing InProcess(Action run)
 }
 
 // ffmpeg's -benchmark line: "bench: utime=0.116s stime=0.006s rtime=0.464s", timed from the start of decoding.
-static Timing RunFfmpeg(string path, int threads)
+static Timing RunFfmpeg(string path, int threads, bool exportVectors)
 {
     var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var a in new[] { "-hide_banner", "-nostats", "-nostdin", "-benchmark", "-threads", threads.ToString(CultureInfo.InvariantCulture), "-i", path, "-f", "null", "-" })
+    string[] vectors = exportVectors ? ["-flags2", "+export_mvs"] : [];
+    foreach (var a in (string[])["-hide_banner", "-nostats", "-nostdin", "-benchmark", "-threads", threads.ToString(CultureInfo.InvariantCulture), .. vectors, "-i", path, "-f", "null", "-"])
         psi.ArgumentList.Add(a);
     var clock = Stopwatch.StartNew();
     using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ffmpeg (apt-get install -y ffmpeg)");

@@ -6,7 +6,7 @@ namespace Distill.Cli;
 /// <summary>
 /// `distill mv-dump VIDEO [--out FILE.csv]`: every motion vector the decoder exports, one CSV row per block as FFmpeg's
 /// AVMotionVector describes it (see <see cref="MotionVectorCsv"/>). Damaged files exit with code 1 and an error
-/// naming the file.
+/// naming the file; a partly written --out file is removed.
 /// </summary>
 static class MvDumpCommand
 {
@@ -29,6 +29,7 @@ static class MvDumpCommand
             catch (Exception e) when (e is IOException or VideoBackendUnavailableException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"mv-dump: {e.Message}");
+                if (target is not null && File.Exists(target.FullName)) File.Delete(target.FullName); // no half-written CSV
                 return 1;
             }
         });
