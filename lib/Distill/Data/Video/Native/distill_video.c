@@ -209,7 +209,11 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
     if (count > INT32_MAX) return dv_fail(r, DV_ESIZE, "frame %lld has too many motion vectors", (long long)r->frames_out);
     info->index = (int32_t)r->frames_out;
     info->pict_type = f->pict_type;
+#ifdef AV_FRAME_FLAG_KEY /* FFmpeg >= 6.1; the key_frame field is deprecated there */
+    info->key_frame = (f->flags & AV_FRAME_FLAG_KEY) != 0;
+#else
     info->key_frame = f->key_frame;
+#endif
     info->width = f->width;
     info->height = f->height;
     info->mv_count = (int32_t)count;
