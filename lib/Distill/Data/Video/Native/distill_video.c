@@ -445,10 +445,9 @@ DV_EXPORT int dv_p_streams(dv_reader *r, const uint8_t *ref, uint8_t *cur, int16
     int rc = dv_rgb(r, cur, pixels * 3);
     if (rc < 0) return rc;
 
-    int64_t n = pixels * 3;
-    for (int64_t i = 0; i < n; i++) residual[i] = (int16_t)((int)cur[i] - (int)ref[i]);
+    /* The field as one 32-bit (x, y) pair per pixel, filled block by block (later blocks win, as dv_rasterise). */
+    uint32_t *pairs = (uint32_t *)field;
     memset(field, 0, (size_t)pixels * 2 * sizeof *field);
-
     const AVFrameSideData *sd = av_frame_get_side_data(r->frame, AV_FRAME_DATA_MOTION_VECTORS);
     size_t count = sd && sd->data ? sd->size / sizeof(AVMotionVector) : 0;
     const AVMotionVector *mvs = count ? (const AVMotionVector *)sd->data : NULL;
@@ -456,16 +455,27 @@ DV_EXPORT int dv_p_streams(dv_reader *r, const uint8_t *ref, uint8_t *cur, int16
         const AVMotionVector *m = &mvs[i];
         int x0, x1, y0, y1;
         if (!dv_block_rect(m, w, h, &x0, &x1, &y0, &y1)) continue;
-        int vx = dv_clamp(m->dst_x - m->src_x, -DV_MAX_SIDE, DV_MAX_SIDE);
-        int vy = dv_clamp(m->dst_y - m->src_y, -DV_MAX_SIDE, DV_MAX_SIDE);
+        int16_t v[2] = {(int16_t)dv_clamp(m->dst_x - m->src_x, -DV_MAX_SIDE, DV_MAX_SIDE),
+                        (int16_t)dv_clamp(m->dst_y - m->src_y, -DV_MAX_SIDE, DV_MAX_SIDE)};
+        uint32_t pair;
+        memcpy(&pair, v, sizeof pair);
         for (int y = y0; y < y1; y++) {
-            int16_t *row = field + ((size_t)y * w) * 2;
-            for (int x = x0; x < x1; x++) {
-                row[2 * x] = (int16_t)vx;
-                row[2 * x + 1] = (int16_t)vy;
-            }
+            uint32_t *row = pairs + (size_t)y * w;
+            for (int x = x0; x < x1; x++) row[x] = pair;
         }
-        dv_block_residual(ref, cur, w, h, x0, x1, y0, y1, vx, vy, residual);
+    }
+
+    /* The residual row by row, one run of equal vectors at a time. */
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = pairs + (size_t)y * w;
+        for (int x = 0; x < w;) {
+            int end = x + 1;
+            while (end < w && row[end] == row[x]) end++;
+            int16_t v[2];
+            memcpy(v, &row[x], sizeof v);
+            dv_block_residual(ref, cur, w, h, x, end, y, y + 1, v[0], v[1], residual);
+            x = end;
+        }
     }
     return 0;
 }
