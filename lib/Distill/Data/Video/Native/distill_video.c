@@ -31,6 +31,10 @@
 #include <malloc.h>
 #endif
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/motion_vector.h>
@@ -469,8 +473,14 @@ DV_EXPORT int dv_p_streams(dv_reader *r, const uint8_t *ref, uint8_t *cur, int16
     for (int y = 0; y < h; y++) {
         const uint32_t *row = pairs + (size_t)y * w;
         for (int x = 0; x < w;) {
+            uint32_t pair = row[x];
             int end = x + 1;
-            while (end < w && row[end] == row[x]) end++;
+#ifdef __SSE2__
+            const __m128i same = _mm_set1_epi32((int)pair);
+            while (end + 4 <= w && _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(row + end)), same)) == 0xffff)
+                end += 4;
+#endif
+            while (end < w && row[end] == pair) end++;
             int16_t v[2];
             memcpy(v, &row[x], sizeof v);
             dv_block_residual(ref, cur, w, h, x, end, y, y + 1, v[0], v[1], residual);
