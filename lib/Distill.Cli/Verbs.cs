@@ -10,5 +10,7 @@ static class Verbs
         SummaryCommand.Create(),
         RatiosCommand.Create(),
         TrainCommand.Create(),
+    public static Command[] All => [
+        MvDumpCommand.Create(),
     ];
 }

@@ -1,0 +1,124 @@
+// Throughput of the compressed-domain reader (Wu et al., "Compressed Video Action Recognition", CVPR 2018, as used by
+// "Multi-teacher Knowledge Distillation for Compressed Video Action Recognition"): frames per second for extracting
+// every GOP's I-frame (RGB), each P-frame's motion-vector field and residual, against `ffmpeg -i FILE -f null -`,
+// FFmpeg's own plain decode of the same file on the same machine. Goal: extraction >= 0.8 of ffmpeg's rate.
+// Both wall and CPU time are reported: on a shared machine wall time mostly measures the neighbours' load.
+//
+// usage: video-throughput VIDEO [--repeats N] [--threads N]
+//   --threads: decoder threads for both sides (default 1; 0 = FFmpeg's automatic choice, as plain `ffmpeg -i` uses).
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Distill.Data.Video;
+
+var (video, repeats, threads) = ParseArguments(args);
+if (video is null) return 2;
+
+// Warm-up: JIT, page cache, the shim's first load.
+var info = GopReader.Index(video, threads);
+Extract(video, threads, accumulate: false);
+RunFfmpeg(video, threads, exportVectors: false);
+
+var ffmpeg = Best(repeats, () => RunFfmpeg(video, threads, exportVectors: false));
+var ffmpegVectors = Best(repeats, () => RunFfmpeg(video, threads, exportVectors: true));
+var decode = Best(repeats, () => InProcess(() => GopReader.Index(video, threads)));
+var extract = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: false)));
+var accumulated = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: true)));
+var kept = Best(repeats, () => InProcess(() => KeepGops(video, threads)));
+
+int frames = info.FrameCount;
+string threadsText = threads == 0 ? "auto" : threads.ToString(CultureInfo.InvariantCulture);
+Console.WriteLine($"video: {video} ({info.Codec}, {info.Width}x{info.Height}, {frames} frames, {info.GopStarts.Count} GOPs), " +
+                  $"decoder threads: {threadsText}, best of {repeats}, {Environment.ProcessorCount} cores");
+Console.WriteLine("wall = elapsed time; cpu = user + system time of the process (ffmpeg: its -benchmark utime + stime, startup excluded)");
+Console.WriteLine($"{"what",-50} {"wall s",7} {"wall f/s",9} {"cpu s",7} {"cpu f/s",9} {"x ffmpeg",8}");
+Report($"ffmpeg -threads {threadsText} -i VIDEO -f null -", ffmpeg);
+Report("  the same with -flags2 +export_mvs", ffmpegVectors);
+Report("reader: decode + exported MVs, no pixel work", decode);
+Report("extraction: I-frame RGB + MV field + residual", extract);
+Report("extraction + CoViAR accumulated MV and residual", accumulated);
+Report("extraction kept as GOPs (GopReader, copies per frame)", kept);
+double cpuRatio = ffmpeg.Cpu / extract.Cpu, wallRatio = ffmpeg.Wall / extract.Wall;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"extraction / ffmpeg decode: {cpuRatio:F2} by cpu time, {wallRatio:F2} by wall time (goal >= 0.80 by cpu time: {(cpuRatio >= 0.8 ? "met" : "NOT met")})"));
+return 0;
+
+void Report(string what, Timing t) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{what,-50} {t.Wall,7:F3} {frames / t.Wall,9:F0} {t.Cpu,7:F3} {frames / t.Cpu,9:F0} {ffmpeg.Cpu / t.Cpu,8:F2}"));
+
+// The streaming path a loader uses: every frame's streams computed into reused buffers.
+static void Extract(string path, int threads, bool accumulate)
+{
+    long checksum = 0;
+    foreach (var f in CompressedFrames.Read(path, accumulate, threads: threads))
+        checksum += f.IFrame[0] + f.MotionVectors[0] + f.Residual[0];
+    GC.KeepAlive(checksum);
+}
+
+static void KeepGops(string path, int threads)
+{
+    long checksum = 0;
+    foreach (var gop in GopReader.Read(path, threads: threads))
+        checksum += gop.IFrame[0] + gop.PFrames.Sum(p => p.MotionVectors[0] + p.Residual[0]);
+    GC.KeepAlive(checksum);
+}
+
+static Timing InProcess(Action run)
+{
+    var self = Process.GetCurrentProcess();
+    var cpu0 = self.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    run();
+    double wall = clock.Elapsed.TotalSeconds;
+    self.Refresh();
+    return new Timing(wall, (self.TotalProcessorTime - cpu0).TotalSeconds);
+}
+
+// ffmpeg's -benchmark line: "bench: utime=0.116s stime=0.006s rtime=0.464s", timed from the start of decoding.
+static Timing RunFfmpeg(string path, int threads, bool exportVectors)
+{
+    var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+    string[] vectors = exportVectors ? ["-flags2", "+export_mvs"] : [];
+    foreach (var a in (string[])["-hide_banner", "-nostats", "-nostdin", "-benchmark", "-threads", threads.ToString(CultureInfo.InvariantCulture), .. vectors, "-i", path, "-f", "null", "-"])
+        psi.ArgumentList.Add(a);
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ffmpeg (apt-get install -y ffmpeg)");
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEnd();
+    process.WaitForExit();
+    double wall = clock.Elapsed.TotalSeconds;
+    if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed on {path}: {stderr}");
+    var bench = Regex.Match(stdout.Result + stderr, @"bench: utime=([0-9.]+)s stime=([0-9.]+)s");
+    if (!bench.Success) throw new InvalidOperationException($"ffmpeg printed no -benchmark line for {path}");
+    double Seconds(int g) => double.Parse(bench.Groups[g].Value, CultureInfo.InvariantCulture);
+    return new Timing(wall, Seconds(1) + Seconds(2));
+}
+
+static Timing Best(int repeats, Func<Timing> run)
+{
+    var runs = Enumerable.Range(0, repeats).Select(_ => run()).ToList();
+    return new Timing(runs.Min(r => r.Wall), runs.Min(r => r.Cpu));
+}
+
+static (string? Video, int Repeats, int Threads) ParseArguments(string[] args)
+{
+    string? video = null;
+    int repeats = 3, threads = 1;
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (args[i] == "--repeats" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0) repeats = r;
+        else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[++i], out var t) && t >= 0) threads = t;
+        else if (!args[i].StartsWith("--", StringComparison.Ordinal) && video is null) video = args[i];
+        else { video = null; break; }
+    }
+    if (video is null || !File.Exists(video))
+    {
+        Console.Error.WriteLine("usage: video-throughput VIDEO [--repeats N] [--threads N]   (VIDEO must exist)");
+        return (null, repeats, threads);
+    }
+    return (video, repeats, threads);
+}
+
+/// <summary>One measured run: elapsed seconds and the process's user + system CPU seconds.</summary>
+record Timing(double Wall, double Cpu);

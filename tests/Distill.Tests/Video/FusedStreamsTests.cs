@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Distill.Data.Video;
+
+namespace Distill.Tests.Video;
+
+/// <summary>
+/// The fused native pass GopReader uses (RGB + field + residual in one call) gives exactly what the step-by-step
+/// operations give, including blocks whose source lies partly outside the frame (a scrolling test pattern).
+/// </summary>
+public sealed class FusedStreamsTests(SyntheticVideoFixture video) : IClassFixture<SyntheticVideoFixture>
+{
+    [Fact]
+    public void FusedPassMatchesRasterisePredictResidualOnTheMovingPatch() => AssertFusedMatchesSteps(video.Path, expectOutside: false);
+
+    [Fact]
+    public void FusedPassMatchesRasterisePredictResidualWhereSourcesLeaveTheFrame()
+    {
+        var path = Path.Combine(video.Folder, "scroll.avi");
+        var psi = new ProcessStartInfo("ffmpeg", $"-v error -y -f lavfi -i testsrc2=size=128x96:rate=25:duration=1 -vf scroll=horizontal=0.03:vertical=0.02 -c:v mpeg4 -q:v 1 -g 12 -bf 0 \"{path}\"")
+        { RedirectStandardError = true, UseShellExecute = false };
+        using (var ffmpeg = Process.Start(psi)!)
+        {
+            var error = ffmpeg.StandardError.ReadToEnd();
+            ffmpeg.WaitForExit();
+            Assert.True(ffmpeg.ExitCode == 0, error);
+        }
+        AssertFusedMatchesSteps(path, expectOutside: true);
+    }
+
+    [Fact]
+    public void StreamingYieldsOnlyWantedGopsAndMatchesTheKeptGops()
+    {
+        var kept = GopReader.Read(video.Path, accumulate: true).ToList();
+        var seen = new List<(int Frame, int Gop, int Position)>();
+        foreach (var f in CompressedFrames.Read(video.Path, accumulate: true, wantedGop: g => g == 1))
+        {
+            seen.Add((f.FrameIndex, f.Gop, f.GopPosition));
+            Assert.Equal(kept[1].IFrame, f.IFrame);
+            if (f.GopPosition == 0) continue;
+            var p = kept[1].PFrames[f.GopPosition - 1];
+            Assert.Equal(p.MotionVectors, f.MotionVectors);
+            Assert.Equal(p.Residual, f.Residual);
+            Assert.Equal(p.AccumulatedMotionVectors, f.AccumulatedMotionVectors);
+            Assert.Equal(p.AccumulatedResidual, f.AccumulatedResidual);
+        }
+        Assert.Equal(Enumerable.Range(12, 12).Select(t => (t, 1, t - 12)), seen);
+    }
+
+    static void AssertFusedMatchesSteps(string path, bool expectOutside)
+    {
+        using var reader = new CompressedVideoReader(path);
+        byte[]? previous = null;
+        int pFrames = 0, outside = 0;
+        while (reader.Next())
+        {
+            var info = reader.Current;
+            int w = info.Width, h = info.Height;
+            var rgb = new byte[w * h * 3];
+            if (info.Type == PictureType.I || previous is null)
+            {
+                reader.ReadRgb(rgb);
+                previous = rgb;
+                continue;
+            }
+            var vectors = reader.ReadVectors();
+            outside += vectors.Count(v => v.SrcX - v.BlockWidth / 2 < 0 || v.SrcX + v.BlockWidth / 2 > w
+                                          || v.SrcY - v.BlockHeight / 2 < 0 || v.SrcY + v.BlockHeight / 2 > h);
+            var field = new short[w * h * 2];
+            var residual = new short[w * h * 3];
+            reader.ReadPStreams(previous, rgb, field, residual);
+
+            var expectedRgb = new byte[rgb.Length];
+            reader.ReadRgb(expectedRgb);
+            var expectedField = MotionField.Rasterise(vectors, w, h);
+            var expectedResidual = MotionField.Residual(expectedRgb, MotionField.Predict(previous, expectedField, w, h));
+            Assert.Equal(expectedRgb, rgb);
+            Assert.Equal(expectedField, field);
+            Assert.Equal(expectedResidual, residual);
+            Assert.Equal(expectedResidual, MotionField.PredictResidual(previous, field, rgb, w, h));
+            previous = rgb;
+            pFrames++;
+        }
+        Assert.True(pFrames >= 20, $"{pFrames} P-frames checked");
+        if (expectOutside) Assert.True(outside > 0, "no block's source left the frame; the clamped path went untested");
+    }
+}
