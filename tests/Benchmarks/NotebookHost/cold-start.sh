@@ -2,9 +2,9 @@
 # Cold start of the notebook host: wall time of `dotnet notebooks.dll run trivial.ipynb` for a notebook whose only
 # cell is `1 + 1` (process start, Roslyn's first compile, .ipynb + HTML written), and of `notebooks --help` alone
 # (process start without Roslyn). Each is run RUNS times in fresh processes; min, median and max are printed.
-#   bash benchmarks/NotebookHost/cold-start.sh [RUNS]     (default 5; builds lib/Notebooks.Host in Release if needed)
+#   bash tests/Benchmarks/NotebookHost/cold-start.sh [RUNS]     (default 5; builds lib/Notebooks.Host in Release if needed)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 runs=${1:-5}
 host="$root/lib/Notebooks.Host/bin/Release/net10.0/notebooks.dll"
 [ -f "$host" ] || dotnet build "$root/lib/Notebooks.Host" -c Release -p:UseSharedCompilation=false -nologo -v q

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Encodes a CoViAR-style test video (MPEG-4 Part 2, 340x256, -q:v 1, GOP 12, no B-frames) unless one is given,
 # builds the benchmark in Release and prints extraction frames/s against `ffmpeg -i VIDEO -f null -`.
-# usage: benchmarks/VideoThroughput/run.sh [VIDEO] [--threads N] [--repeats N]
+# usage: tests/Benchmarks/VideoThroughput/run.sh [VIDEO] [--threads N] [--repeats N]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 video=${1:-}
