@@ -10,7 +10,6 @@ static class Verbs
         SummaryCommand.Create(),
         RatiosCommand.Create(),
         TrainCommand.Create(),
-    public static Command[] All => [
         MvDumpCommand.Create(),
     ];
 }
