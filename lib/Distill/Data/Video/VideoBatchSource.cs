@@ -1,0 +1,135 @@
+using Distill.Runtime;
+using static TorchSharp.torch;
+
+namespace Distill.Data.Video;
+
+/// <summary>How a <see cref="VideoBatchSource"/> samples and transforms videos.</summary>
+/// <param name="Segments">TSN segments per video: CoViAR trains on 3 and tests on 25.</param>
+/// <param name="ImageSize">Side of the square input the models are built for (CoViAR: 224).</param>
+/// <param name="Train">Random frame per segment, shuffled order, multi-scale crop and flip; else centre frames, fixed order, resize and centre crop.</param>
+/// <param name="Accumulate">CoViAR's accumulated motion vectors and residuals (traced back to the I-frame).</param>
+public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true)
+{
+    /// <summary>Evaluation options for the same input size.</summary>
+    public static VideoLoaderOptions Test(int batchSize, int segments, int imageSize) => new(batchSize, segments, imageSize, Train: false);
+}
+
+/// <summary>
+/// Batches of compressed videos for the CoViAR networks (Wu et al., CVPR 2018) and their distillation: each video
+/// becomes <see cref="VideoLoaderOptions.Segments"/> TSN segments, each segment its I-frame (3 channels), motion vectors
+/// (2) and residual (3) packed as in <see cref="StreamLayout"/>, geometrically augmented alike (one crop and one flip per
+/// video; a flip negates the vectors' x, a resize rescales them) and normalised per stream as CoViAR does
+/// (<see cref="StreamAugment.Normalise"/>). Images are [N, S * 8, size, size], labels [N]. Every video is decoded once
+/// up front without pixel work; files that cannot be read are skipped and listed in <see cref="Skipped"/>.
+/// Epoch e is a pure function of (seed, e).
+/// </summary>
+public sealed class VideoBatchSource : IBatchSource
+{
+    readonly IReadOnlyList<(VideoIndex Index, int Label)> videos;
+
+    public VideoBatchSource(IEnumerable<ActionVideo> videos, int numClasses, VideoLoaderOptions options)
+    {
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"batch size must be positive, got {options.BatchSize}");
+        if (options.Segments < 1) throw new ArgumentOutOfRangeException(nameof(options), $"segments must be positive, got {options.Segments}");
+        if (options.ImageSize < 8) throw new ArgumentOutOfRangeException(nameof(options), $"image size must be at least 8, got {options.ImageSize}");
+        var list = videos.ToList();
+        var bad = list.FirstOrDefault(v => v.Label < 0 || v.Label >= numClasses);
+        if (bad is not null) throw new ArgumentException($"{bad.Path}: label {bad.Label} is outside 0..{numClasses - 1}");
+        var labels = list.GroupBy(v => v.Path).ToDictionary(g => g.Key, g => g.First().Label);
+        var scan = VideoScan.Run(list.Select(v => v.Path));
+        var failed = scan.Failed.ToList();
+        var good = new List<(VideoIndex, int)>();
+        foreach (var index in scan.Good)
+        {
+            if (index.FrameCount < 2) failed.Add(new VideoFailure(index.Path, $"{index.FrameCount} frame; the motion streams need at least 2"));
+            else good.Add((index, labels[index.Path]));
+        }
+        if (good.Count == 0)
+            throw new InvalidDataException($"none of the {list.Count} videos could be read" +
+                                           (failed.Count > 0 ? $"; first failure: {failed[0].Path}: {failed[0].Reason}" : ""));
+        this.videos = good;
+        Skipped = failed;
+        NumClasses = numClasses;
+        Options = options;
+    }
+
+    public VideoLoaderOptions Options { get; }
+
+    /// <summary>Videos that could not be read, with the reason; they take no part in any epoch.</summary>
+    public IReadOnlyList<VideoFailure> Skipped { get; }
+
+    /// <summary>The readable videos with their GOP layout and label.</summary>
+    public IReadOnlyList<(VideoIndex Index, int Label)> Videos => videos;
+
+    public int Count => videos.Count;
+    public int BatchSize => Options.BatchSize;
+    public int NumClasses { get; }
+    public (int Channels, int Height, int Width) Shape => (Options.Segments * StreamLayout.Channels, Options.ImageSize, Options.ImageSize);
+
+    public IEnumerable<Batch> Epoch(int epoch)
+    {
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch must be non-negative, got {epoch}");
+        return Batches(epoch);
+    }
+
+    IEnumerable<Batch> Batches(int epoch)
+    {
+        var rng = new Random(unchecked((int)EpochPlan.SeedOf(Options.Seed, epoch)));
+        var order = Enumerable.Range(0, Count).ToArray();
+        if (Options.Train) rng.Shuffle(order);
+        var device = TorchRuntime.Current.Device;
+        for (int start = 0; start < Count; start += BatchSize)
+        {
+            var members = order.Skip(start).Take(BatchSize).ToArray();
+            var seeds = members.Select(_ => rng.Next()).ToArray();
+            using var scope = NewDisposeScope();
+            var images = stack(members.Select((v, i) => Example(videos[v].Index, new Random(seeds[i])))).to(device);
+            var labels = tensor(members.Select(v => (long)videos[v].Label).ToArray(), ScalarType.Int64).to(device);
+            var (x, y) = scope.MoveToOuter(images, labels);
+            yield return new Batch(x, y);
+        }
+    }
+
+    /// <summary>One video as [S * 8, size, size]: sampled, read, transformed and normalised.</summary>
+    public Tensor Example(VideoIndex index, Random rng)
+    {
+        int segments = Options.Segments, size = Options.ImageSize;
+        var frames = Options.Train
+            ? SegmentSampler.Train(index.FrameCount, segments, CompressedStream.MotionVector, rng)
+            : SegmentSampler.Test(index.FrameCount, segments, CompressedStream.MotionVector);
+        using var streams = SegmentStreams.Load(index, frames, Options.Accumulate);
+        using var scope = NewDisposeScope();
+        var crop = Options.Train ? TrainCrop(index.Height, index.Width, rng) : default;
+        var parts = StreamLayout.Streams.Select(stream =>
+        {
+            var clip = streams[stream];
+            var shaped = Options.Train
+                ? StreamAugment.Resize(StreamAugment.Crop(clip, crop.Top, crop.Left, crop.Height, crop.Width), stream, size, size)
+                : StreamAugment.Test(clip, stream, (int)Math.Round(size * 256.0 / 224), size);
+            if (crop.Flip) shaped = StreamAugment.HorizontalFlip(shaped, stream);
+            return StreamAugment.Normalise(shaped, stream);
+        }).ToList();
+        return cat(parts, 1).reshape(segments * StreamLayout.Channels, size, size).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// CoViAR's training crop, drawn once per video so the three streams stay aligned: width and height each a scale of
+    /// the shorter side (at most one scale step apart), at a corner or the centre, and a coin-flip mirror.
+    /// </summary>
+    static (int Top, int Left, int Height, int Width, bool Flip) TrainCrop(int h, int w, Random rng)
+    {
+        var scales = StreamAugment.MotionScales;
+        int shorter = Math.Min(h, w);
+        int i = rng.Next(scales.Length), j = Math.Clamp(i + rng.Next(-1, 2), 0, scales.Length - 1);
+        int cw = (int)(shorter * scales[i]), ch = (int)(shorter * scales[j]);
+        var (top, left) = rng.Next(5) switch
+        {
+            0 => (0, 0),
+            1 => (0, w - cw),
+            2 => (h - ch, 0),
+            3 => (h - ch, w - cw),
+            _ => ((h - ch) / 2, (w - cw) / 2),
+        };
+        return (top, left, ch, cw, rng.Next(2) == 1);
+    }
+}
