@@ -35,14 +35,17 @@ public sealed class VideoBatchSource : IBatchSource
         var list = videos.ToList();
         var bad = list.FirstOrDefault(v => v.Label < 0 || v.Label >= numClasses);
         if (bad is not null) throw new ArgumentException($"{bad.Path}: label {bad.Label} is outside 0..{numClasses - 1}");
-        var labels = list.GroupBy(v => v.Path).ToDictionary(g => g.Key, g => g.First().Label);
-        var scan = VideoScan.Run(list.Select(v => v.Path));
-        var failed = scan.Failed.ToList();
+        var failed = new List<VideoFailure>();
         var good = new List<(VideoIndex, int)>();
-        foreach (var index in scan.Good)
+        foreach (var v in list)
         {
-            if (index.FrameCount < 2) failed.Add(new VideoFailure(index.Path, $"{index.FrameCount} frame; the motion streams need at least 2"));
-            else good.Add((index, labels[index.Path]));
+            try
+            {
+                var index = GopReader.Index(v.Path);
+                if (index.FrameCount < 2) failed.Add(new VideoFailure(v.Path, $"{index.FrameCount} frame; the motion streams need at least 2"));
+                else good.Add((index, v.Label));
+            }
+            catch (VideoDecodeException e) { failed.Add(new VideoFailure(v.Path, e.Detail)); }
         }
         if (good.Count == 0)
             throw new InvalidDataException($"none of the {list.Count} videos could be read" +
@@ -93,30 +96,38 @@ public sealed class VideoBatchSource : IBatchSource
     /// <summary>One video as [S * 8, size, size]: sampled, read, transformed and normalised.</summary>
     public Tensor Example(VideoIndex index, Random rng)
     {
-        int segments = Options.Segments, size = Options.ImageSize;
         var frames = Options.Train
-            ? SegmentSampler.Train(index.FrameCount, segments, CompressedStream.MotionVector, rng)
-            : SegmentSampler.Test(index.FrameCount, segments, CompressedStream.MotionVector);
+            ? SegmentSampler.Train(index.FrameCount, Options.Segments, CompressedStream.MotionVector, rng)
+            : SegmentSampler.Test(index.FrameCount, Options.Segments, CompressedStream.MotionVector);
         using var streams = SegmentStreams.Load(index, frames, Options.Accumulate);
+        return Transform(streams, Options.Train ? TrainCrop(index.Height, index.Width, rng) : null);
+    }
+
+    /// <summary>
+    /// Packs the streams as [S * 8, size, size]: with a crop, crop + resize (+ flip) every stream alike; without,
+    /// CoViAR's test transform (shorter side to size * 256/224, centre crop). Then each stream's normalisation.
+    /// </summary>
+    internal Tensor Transform(SegmentStreams streams, StreamCrop? crop)
+    {
+        int size = Options.ImageSize;
         using var scope = NewDisposeScope();
-        var crop = Options.Train ? TrainCrop(index.Height, index.Width, rng) : default;
         var parts = StreamLayout.Streams.Select(stream =>
         {
             var clip = streams[stream];
-            var shaped = Options.Train
-                ? StreamAugment.Resize(StreamAugment.Crop(clip, crop.Top, crop.Left, crop.Height, crop.Width), stream, size, size)
+            var shaped = crop is { } c
+                ? StreamAugment.Resize(StreamAugment.Crop(clip, c.Top, c.Left, c.Height, c.Width), stream, size, size)
                 : StreamAugment.Test(clip, stream, (int)Math.Round(size * 256.0 / 224), size);
-            if (crop.Flip) shaped = StreamAugment.HorizontalFlip(shaped, stream);
+            if (crop is { Flip: true }) shaped = StreamAugment.HorizontalFlip(shaped, stream);
             return StreamAugment.Normalise(shaped, stream);
         }).ToList();
-        return cat(parts, 1).reshape(segments * StreamLayout.Channels, size, size).MoveToOuterDisposeScope();
+        return cat(parts, 1).reshape(-1, size, size).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// CoViAR's training crop, drawn once per video so the three streams stay aligned: width and height each a scale of
     /// the shorter side (at most one scale step apart), at a corner or the centre, and a coin-flip mirror.
     /// </summary>
-    static (int Top, int Left, int Height, int Width, bool Flip) TrainCrop(int h, int w, Random rng)
+    internal static StreamCrop TrainCrop(int h, int w, Random rng)
     {
         var scales = StreamAugment.MotionScales;
         int shorter = Math.Min(h, w);
@@ -130,6 +141,9 @@ public sealed class VideoBatchSource : IBatchSource
             3 => (h - ch, w - cw),
             _ => ((h - ch) / 2, (w - cw) / 2),
         };
-        return (top, left, ch, cw, rng.Next(2) == 1);
+        return new StreamCrop(top, left, ch, cw, rng.Next(2) == 1);
     }
 }
+
+/// <summary>One training crop of a video (pixels of the decoded frame) and whether it is mirrored.</summary>
+internal readonly record struct StreamCrop(int Top, int Left, int Height, int Width, bool Flip);
