@@ -85,13 +85,42 @@ public sealed class VideoBatchSource : IBatchSource
         {
             var members = order.Skip(start).Take(BatchSize).ToArray();
             var seeds = members.Select(_ => rng.Next()).ToArray();
-            using var scope = NewDisposeScope();
-            var images = stack(members.Select((v, i) => Example(videos[v].Index, new Random(seeds[i])))).to(device);
-            var labels = tensor(members.Select(v => (long)videos[v].Label).ToArray(), ScalarType.Int64).to(device);
-            var (x, y) = scope.MoveToOuter(images, labels);
-            yield return new Batch(x, y);
+            var examples = new Tensor[members.Length];
+            try
+            {
+                // Videos decode in parallel; each worker's tensors are its own (dispose scopes are per thread).
+                Parallel.For(0, members.Length, i => examples[i] = Cached(members[i], seeds[i]));
+                using var scope = NewDisposeScope();
+                var images = stack(examples).to(device);
+                var labels = tensor(members.Select(v => (long)videos[v].Label).ToArray(), ScalarType.Int64).to(device);
+                var (x, y) = scope.MoveToOuter(images, labels);
+                yield return new Batch(x, y);
+            }
+            finally
+            {
+                foreach (var (e, i) in examples.Select((e, i) => (e, i)))
+                    if (e is not null && !cache.ContainsKey(members[i])) e.Dispose();
+            }
         }
     }
+
+    /// <summary>
+    /// Test examples are the same in every epoch (centre frames, fixed transform), so a test source whose examples fit
+    /// in <see cref="TestCacheBytes"/> keeps them after the first pass: evaluation after every epoch of every run then
+    /// decodes each video once.
+    /// </summary>
+    Tensor Cached(int video, int seed)
+    {
+        if (cache.TryGetValue(video, out var kept)) return kept;
+        var example = Example(videos[video].Index, new Random(seed));
+        long bytes = (long)Count * Options.Segments * StreamLayout.Channels * Options.ImageSize * Options.ImageSize * sizeof(float);
+        return !Options.Train && bytes <= TestCacheBytes ? cache.GetOrAdd(video, example) : example;
+    }
+
+    /// <summary>Largest test split (all examples, float32) that is kept in memory.</summary>
+    public const long TestCacheBytes = 512L << 20;
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<int, Tensor> cache = new();
 
     /// <summary>One video as [S * 8, size, size]: sampled, read, transformed and normalised.</summary>
     public Tensor Example(VideoIndex index, Random rng)
