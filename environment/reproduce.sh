@@ -14,4 +14,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#books[@]} -gt 0 ] || books=("$root"/notebooks/[0-9]*.ipynb)
 cd "$root"
+# Paper 1's default data: the generated action set (written once; its split files appear only when every clip is done).
+if [ ! -f "$root/data/actions/ucfTrainTestlist/classInd.txt" ]; then
+  dotnet "$root/data-prep/bin/Release/net10.0/data-prep.dll" make-actions --out "$root/data/actions"
+fi
 dotnet "$root/lib/Notebooks.Host/bin/Release/net10.0/notebooks.dll" run "${books[@]}" --out "$root/reports" --profile "$profile"

@@ -21,6 +21,9 @@ public static class FashionMnist
     public static ImageDataset Read(string dir) =>
         new(Name, ClassNames, ReadSplit(dir, "train"), ReadSplit(dir, "t10k"));
 
+    /// <summary>Reads only the 60000 training images and labels (e.g. as sprites for generated data).</summary>
+    public static ImageSplit ReadTrain(string dir) => ReadSplit(dir, "train");
+
     static ImageSplit ReadSplit(string dir, string prefix)
     {
         var imagesPath = Find(dir, $"{prefix}-images-idx3-ubyte");

@@ -28,6 +28,7 @@ public static class DataSetCatalog
     static readonly Action[] Families =
     [
         ImageDataSets.RegisterIn,
+        VideoDataSets.RegisterIn,
     ];
 
     public static void Register(string name, Func<DataRequest, DataSplits> factory) => Factories[name] = factory;

@@ -18,6 +18,7 @@ public static class LossRegistry
     [
         CrossEntropy.RegisterIn,
         HintonKd.RegisterIn,
+        MultiTeacher.RegisterIn,
     ];
 
     public static void Register(string name, Func<LossSpec, LossTerm> factory) => Factories[name] = factory;

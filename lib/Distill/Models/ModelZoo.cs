@@ -17,6 +17,7 @@ public static class ModelZoo
         Vgg.Register,
         MobileNet.Register,
         ResNet.Register,
+        CoViarStreams.Register,
     ];
 
     public static void Register(string name, Func<ModelSpec, DistillModel> factory) => Factories[name] = factory;

@@ -16,6 +16,7 @@ namespace Notebooks.Host.Kernel;
 public sealed class AssemblyProbing
 {
     readonly Dictionary<string, string> bySimpleName = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, MetadataReference> references = new(StringComparer.OrdinalIgnoreCase);
     readonly List<string> managedFolders = new();
     readonly List<string> nativeFolders = new();
     readonly HashSet<AssemblyLoadContext> hookedContexts = new();
@@ -31,7 +32,11 @@ public sealed class AssemblyProbing
         };
     }
 
-    /// <summary>Adds a dll (and, transitively, the dependencies lying next to it); returns the new metadata references.</summary>
+    /// <summary>
+    /// Adds a dll (and, transitively, the dependencies lying next to it); returns their metadata references. A dll
+    /// registered before (by an earlier notebook of the same host process) gives its existing reference again, so every
+    /// notebook that references it compiles against it.
+    /// </summary>
     public IReadOnlyList<MetadataReference> AddAssembly(string path)
     {
         var added = new List<MetadataReference>();
@@ -40,12 +45,24 @@ public sealed class AssemblyProbing
             var folder = Path.GetDirectoryName(path)!;
             AddFolder(folder);
             var pending = new Stack<string>([path]);
+            var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             while (pending.TryPop(out var file))
             {
                 var name = Path.GetFileNameWithoutExtension(file);
-                if (bySimpleName.ContainsKey(name) || IsFrameworkAssembly(name)) continue;
-                bySimpleName[name] = file;
-                added.Add(MetadataReference.CreateFromFile(file));
+                if (!visited.Add(name) || IsFrameworkAssembly(name)) continue;
+                if (bySimpleName.TryGetValue(name, out var registered))
+                {
+                    if (!references.TryGetValue(name, out var known)) continue;
+                    added.Add(known);
+                    file = registered;
+                }
+                else
+                {
+                    bySimpleName[name] = file;
+                    var reference = MetadataReference.CreateFromFile(file);
+                    references[name] = reference;
+                    added.Add(reference);
+                }
                 foreach (var dependency in ReferencedNames(file))
                 {
                     var candidate = Path.Combine(Path.GetDirectoryName(file)!, dependency + ".dll");
