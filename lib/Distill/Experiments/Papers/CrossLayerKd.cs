@@ -45,9 +45,22 @@ public static class CrossLayerKd
     /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "paper":
     /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
     /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
-    /// 1 in smoke, 3 in paper).
+    /// 1 in smoke, 3 in paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
+    /// (the first that many images; 0: the profile's default).
     /// </summary>
-    public static CrossLayerSetup Setup(string profile, string dataSet = "fashion-mnist", int seeds = 0)
+    public static CrossLayerSetup Setup(string profile, string dataSet = "fashion-mnist", int seeds = 0, int trainImages = 0, int testImages = 0)
+    {
+        if (trainImages < 0 || testImages < 0)
+            throw new ArgumentOutOfRangeException(nameof(trainImages), $"Image counts must be >= 0 (0: the profile's default); got {trainImages} and {testImages}.");
+        var setup = ProfileSetup(profile, dataSet, seeds);
+        return setup with
+        {
+            TrainImages = trainImages > 0 ? trainImages : setup.TrainImages,
+            TestImages = testImages > 0 ? testImages : setup.TestImages,
+        };
+    }
+
+    static CrossLayerSetup ProfileSetup(string profile, string dataSet, int seeds)
     {
         if (!Profiles.All.Contains(profile))
             throw new ArgumentException($"Unknown profile '{profile}'; use one of {string.Join(", ", Profiles.All)}.");
