@@ -152,6 +152,14 @@ public static class CrossLayerKd
         TestImages = setup.TestImages,
     };
 
+    /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
+    public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)
+    {
+        var results = new List<ExperimentResult>();
+        foreach (var e in Row(setup, pair, method, seed)) results.Add(runner.Run(e));
+        return results;
+    }
+
     /// <summary>The finished row: its final experiment once per seed (teacher row: once per ensemble teacher).</summary>
     public sealed record RowResult(CrossLayerPair Pair, string Method, IReadOnlyList<ExperimentResult> Runs);
 
@@ -166,7 +174,7 @@ public static class CrossLayerKd
             foreach (var method in Methods)
             {
                 var seeds = method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds;
-                var runs = seeds.Select(seed => Row(setup, pair, method, seed).Select(runner.Run).Last()).ToList();
+                var runs = seeds.Select(seed => RunRow(setup, pair, method, seed, runner)[^1]).ToList();
                 rows.Add(new RowResult(pair, method, runs));
             }
         return rows;

@@ -137,8 +137,8 @@ public static class CrossLayerKdReport
     public static GramView Gram(CrossLayerSetup setup, CrossLayerPair pair, ExperimentRunner runner, int images = 64)
     {
         int seed = setup.Seeds[0];
-        ExperimentResult Final(string method, int s) => CrossLayerKd.Row(setup, pair, method, s).Select(runner.Run).Last();
-        var stage1 = CrossLayerKd.Row(setup, pair, CrossLayerKd.CrossLayer, seed).Select(runner.Run).Reverse().Skip(1).First();
+        ExperimentResult Final(string method, int s) => CrossLayerKd.RunRow(setup, pair, method, s, runner)[^1];
+        var stage1 = CrossLayerKd.RunRow(setup, pair, CrossLayerKd.CrossLayer, seed, runner)[^2];
         var splits = DataSetCatalog.Resolve(new DataRequest(pair.DataSet, setup.Profile, images, seed, setup.TrainImages, images));
         try
         {
