@@ -2,8 +2,11 @@ using Distill.Data;
 
 namespace Distill.Experiments;
 
-/// <summary>What an experiment asks of a data set: its name, the profile (smoke subsets or the full set), batch size and seed.</summary>
-public sealed record DataRequest(string Name, string Profile, int BatchSize, int Seed);
+/// <summary>
+/// What an experiment asks of a data set: its name, the profile (smoke subsets or the full set), batch size and seed,
+/// and optionally how many training / test images to use (the first ones; null: the profile's default).
+/// </summary>
+public sealed record DataRequest(string Name, string Profile, int BatchSize, int Seed, int? TrainImages = null, int? TestImages = null);
 
 /// <summary>The two splits an experiment trains and evaluates on.</summary>
 public sealed record DataSplits(IBatchSource Train, IBatchSource Test);

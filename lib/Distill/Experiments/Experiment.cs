@@ -36,6 +36,12 @@ public sealed record Experiment
     public string Profile { get; init; } = Profiles.Smoke;
     public string? StartFrom { get; init; }
 
+    /// <summary>Train on the first this many training images (null: the profile's subset). Left out of the JSON when null.</summary>
+    public int? TrainImages { get; init; }
+
+    /// <summary>Evaluate on the first this many test images (null: the profile's subset). Left out of the JSON when null.</summary>
+    public int? TestImages { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -78,6 +84,8 @@ public sealed record Experiment
         if (Losses is null || Losses.Count == 0) problems.Add("losses must list at least one term");
         if (Epochs <= 0) problems.Add($"epochs must be > 0 (got {Epochs})");
         if (BatchSize <= 0) problems.Add($"batchSize must be > 0 (got {BatchSize})");
+        if (TrainImages is <= 0) problems.Add($"trainImages must be > 0 when given (got {TrainImages})");
+        if (TestImages is <= 0) problems.Add($"testImages must be > 0 when given (got {TestImages})");
         if (!Profiles.All.Contains(Profile)) problems.Add($"profile '{Profile}' is not one of {string.Join(", ", Profiles.All)}");
         if (problems.Count > 0) throw new InvalidDataException($"{source}: {string.Join("; ", problems)}");
     }

@@ -42,15 +42,17 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
             using var start = LoadStudent(store.FindTeacher(new TeacherSpec(e.StartFrom), e.Seed));
             student.load_state_dict(start.state_dict());
         }
-        var teachers = e.Teachers.Select(t => LoadStudent(store.FindTeacher(t, e.Seed))).ToList();
+        var teacherRuns = e.Teachers.Select(t => store.FindTeacher(t, e.Seed)).ToList();
+        var teachers = teacherRuns.Select(LoadStudent).ToList();
         DataSplits? splits = null;
         try
         {
-            splits = data(new DataRequest(e.DataSet, e.Profile, e.BatchSize, e.Seed));
+            splits = data(new DataRequest(e.DataSet, e.Profile, e.BatchSize, e.Seed, e.TrainImages, e.TestImages));
             if (splits.Train.NumClasses != e.Student.NumClasses)
                 throw new InvalidDataException(
                     $"{e.Name}: data set '{e.DataSet}' has {splits.Train.NumClasses} classes, the student {e.Student.NumClasses}.");
-            using var distiller = new Distiller(student, teachers, e.Losses.Select(l => (LossRegistry.Create(l), l.Weight)).ToList());
+            var context = new LossContext(e.Student, teacherRuns.Select(t => t.Config.Student).ToList(), e.Seed);
+            using var distiller = new Distiller(student, teachers, Terms(e, context));
             var trainer = new Trainer(distiller, splits.Train, splits.Test, new TrainerOptions
             {
                 Epochs = e.Epochs,
@@ -80,13 +82,24 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
     public IReadOnlyList<ExperimentResult> RunSeeds(Experiment e, IEnumerable<int> seeds) =>
         seeds.Select(s => Run(e.WithSeed(s))).ToList();
 
-    /// <summary>The student of a finished experiment with its final weights (from its newest good checkpoint).</summary>
+    /// <summary>The experiment's loss terms with their weights, built from the config and its <see cref="LossContext"/>.</summary>
+    public static IReadOnlyList<(LossTerm Term, double Weight)> Terms(Experiment e, LossContext context) =>
+        e.Losses.Select(l => (LossRegistry.Create(l, context), l.Weight)).ToList();
+
+    /// <summary>
+    /// The student of a finished experiment with its final weights (from its newest good checkpoint). The loss terms
+    /// are rebuilt from the config only to give the checkpoint its shape (their adaptation layers are dropped); their
+    /// teachers' specs are looked up in the result store holding <paramref name="finished"/>, only if a term asks.
+    /// </summary>
     public static DistillModel LoadStudent(ExperimentResult finished)
     {
         var config = finished.Config;
         var model = ModelZoo.Create(config.Student);
-        // The checkpoint holds the distiller's state (student + loss-term parameters): restore through the same shape.
-        var holder = new Distiller(model, [], config.Losses.Select(l => (LossRegistry.Create(l), l.Weight)).ToList());
+        var results = new ResultStore(Path.GetDirectoryName(Path.GetFullPath(finished.Folder))!);
+        var context = new LossContext(config.Student,
+            () => config.Teachers.Select(t => results.FindTeacher(t, config.Seed).Config.Student).ToList(), config.Seed);
+        // The checkpoint holds the distiller's state (student + loss-term parameters and buffers): restore through the same shape.
+        var holder = new Distiller(model, [], Terms(config, context));
         var store = new CheckpointStore(Path.Combine(finished.Folder, ResultStore.CheckpointsFolder));
         if (store.RestoreLatest(holder, optimizer: null) is not { } restored)
             throw new InvalidOperationException($"{finished.Folder} has no usable checkpoint to load '{config.Name}' from.");

@@ -9,7 +9,8 @@ namespace Distill.Experiments;
 /// behind <see cref="DataSetCatalog"/>: each request gets device-resident loaders with the set's standard training
 /// augmentation, over the whole set in the paper profile and over the first <see cref="SmokeTrain"/> /
 /// <see cref="SmokeTest"/> images in the smoke profile. A set read from disk is kept for the process, so the runs of
-/// one notebook read their data once.
+/// one notebook read their data once. A request's own image counts (<see cref="DataRequest.TrainImages"/>,
+/// <see cref="DataRequest.TestImages"/>) take the first that many images instead, in either profile.
 /// </summary>
 public static class ImageDataSets
 {
@@ -34,8 +35,8 @@ public static class ImageDataSets
         var root = DataCatalog.DefaultRoot(info.Name);
         var data = Loaded.GetOrAdd(root, r => new Lazy<ImageDataset>(() => DataCatalog.Load(info.Name, r))).Value;
         bool smoke = request.Profile == Profiles.Smoke;
-        var train = smoke ? data.Train.Take(SmokeTrain) : data.Train;
-        var test = smoke ? data.Test.Take(SmokeTest) : data.Test;
+        var train = request.TrainImages is int n ? data.Train.Take(n) : smoke ? data.Train.Take(SmokeTrain) : data.Train;
+        var test = request.TestImages is int m ? data.Test.Take(m) : smoke ? data.Test.Take(SmokeTest) : data.Test;
         var device = TorchRuntime.Current.Device;
         return new DataSplits(
             new DeviceImageLoader(train, data.NumClasses, info.TrainOptions(request.BatchSize, request.Seed), device),

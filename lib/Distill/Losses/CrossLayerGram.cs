@@ -30,5 +30,28 @@ public sealed class CrossLayerGram : GramMatchingTerm
     {
     }
 
-    public override string Key => "cross_layer";
+    public const string Name = "cross_layer";
+
+    public override string Key => Name;
+
+    /// <summary>
+    /// The pairs (i, j) with j - i &gt;= <paramref name="minGap"/>: 1 gives every pair, 2 only the non-adjacent ones
+    /// (the cross-layer matrices without FSP's).
+    /// </summary>
+    public static IReadOnlyList<LayerPair> PairsWithGap(int stageCount, int minGap) =>
+        LayerPair.AllPairs(stageCount).Where(p => p.Second - p.First >= minGap).ToArray();
+
+    /// <summary>
+    /// Config name "cross_layer"; parameters "min_gap" (default 1: every pair i &lt; j; 2: non-adjacent pairs only),
+    /// "max_pooling", "mean_over_pairs" (0/1 switches).
+    /// </summary>
+    internal static void RegisterIn() => LossRegistry.Register(Name, (spec, context) =>
+    {
+        LossRegistry.CheckParameters(spec, [.. CommonParameters, "min_gap"]);
+        double gap = spec.Get("min_gap", 1);
+        if (gap < 1 || gap != Math.Floor(gap))
+            throw new ArgumentException($"Loss term '{Name}': min_gap must be a whole number >= 1, got {gap}.");
+        return FromConfig(spec, context, (s, t, pooling, reduction) =>
+            new CrossLayerGram(s, t, PairsWithGap(s.Count, (int)gap), pooling, reduction));
+    });
 }

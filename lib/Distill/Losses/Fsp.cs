@@ -30,5 +30,14 @@ public sealed class Fsp : GramMatchingTerm
     {
     }
 
-    public override string Key => "fsp";
+    public const string Name = "fsp";
+
+    public override string Key => Name;
+
+    /// <summary>Config name "fsp"; parameters "max_pooling", "mean_over_pairs" (0/1 switches).</summary>
+    internal static void RegisterIn() => LossRegistry.Register(Name, (spec, context) =>
+    {
+        LossRegistry.CheckParameters(spec, CommonParameters);
+        return FromConfig(spec, context, (s, t, pooling, reduction) => new Fsp(s, t, pooling: pooling, reduction: reduction));
+    });
 }

@@ -18,7 +18,9 @@ public enum PairReduction
 /// Shared machinery of <see cref="Fsp"/> and <see cref="CrossLayerGram"/>: for every layer pair (i, j) build the
 /// Gram matrix of stages i and j in the student (after <see cref="ChannelAdaptation"/>) and in the frozen teacher,
 /// take the mean squared difference over batch and matrix entries, and combine the pairs with
-/// <see cref="PairReduction"/>. Reads <see cref="Taps.Stages"/> only; needs exactly one teacher.
+/// <see cref="PairReduction"/>. Reads <see cref="Taps.Stages"/> only; needs exactly one teacher. A teacher with more
+/// stages than the student (VGG-11's five against VGG-6's three) is matched on its first stages, which have the
+/// student's resolutions.
 /// </summary>
 public abstract class GramMatchingTerm : LossTerm
 {
@@ -56,7 +58,7 @@ public abstract class GramMatchingTerm : LossTerm
             throw new ArgumentException($"{Key}: needs exactly one teacher's taps, got {teachers.Count}.", nameof(teachers));
         var teacher = teachers[0];
         int stages = adaptation.StudentChannels.Count;
-        if (student.Stages.Count != stages || teacher.Stages.Count != stages)
+        if (student.Stages.Count != stages || teacher.Stages.Count < stages)
             throw new ArgumentException(
                 $"{Key}: built for {stages} stages; the student tapped {student.Stages.Count}, the teacher {teacher.Stages.Count}.");
         for (int i = 0; i < stages; i++)
@@ -83,5 +85,26 @@ public abstract class GramMatchingTerm : LossTerm
             total = total is null ? pairLoss : total + pairLoss;
         }
         return Reduction == PairReduction.Mean ? total! / Pairs.Count : total!;
+    }
+
+    /// <summary>Config parameters shared by the Gram terms: "max_pooling" (0/1) and "mean_over_pairs" (0/1).</summary>
+    internal static readonly string[] CommonParameters = ["max_pooling", "mean_over_pairs"];
+
+    /// <summary>
+    /// Builds a Gram term from a config: stage channels of student and (single) teacher probed from their specs, the
+    /// teacher cut to the student's stage count, pooling and reduction from the switches.
+    /// </summary>
+    internal static LossTerm FromConfig(LossSpec spec, LossContext? context,
+        Func<IReadOnlyList<int>, IReadOnlyList<int>, GramPooling, PairReduction, LossTerm> create)
+    {
+        var ctx = LossRegistry.RequireContext(spec, context);
+        var student = LossContext.StageChannels(ctx.Student);
+        var teacher = LossContext.StageChannels(ctx.SingleTeacher(spec.Name));
+        if (teacher.Count < student.Count)
+            throw new ArgumentException(
+                $"Loss term '{spec.Name}': the teacher {ctx.Teachers[0].Name} taps {teacher.Count} stages, fewer than the student {ctx.Student.Name}'s {student.Count}.");
+        return create(student, teacher.Take(student.Count).ToArray(),
+            LossRegistry.Flag(spec, "max_pooling") ? GramPooling.Max : GramPooling.Average,
+            LossRegistry.Flag(spec, "mean_over_pairs") ? PairReduction.Mean : PairReduction.Sum);
     }
 }

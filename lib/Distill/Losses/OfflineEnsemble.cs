@@ -25,20 +25,27 @@ public enum EnsembleWeighting
 /// Matrix, KL Divergence and Offline Ensemble" (APSIPA ASC 2020): several frozen pretrained teachers teach one
 /// student through a weighted mixture of their softened outputs,
 /// q = sum over k of w_k softmax(z_k / T),  L = T^2 * (1/N) * sum over n of KL(q[n] || softmax(z_S[n] / T)),
-/// with non-negative weights summing to 1 drawn afresh every step (<see cref="EnsembleWeighting.Random"/>) from a
-/// generator the term owns and seeds, or the plain mean as baseline. The mixture is formed in log space
-/// (log q = logsumexp_k(log w_k + log_softmax(z_k / T))) so tiny probabilities stay exact. Reads logits.
+/// with non-negative weights summing to 1 drawn afresh every step (<see cref="EnsembleWeighting.Random"/>), or the
+/// plain mean as baseline. The mixture is formed in log space (log q = logsumexp_k(log w_k + log_softmax(z_k / T)))
+/// so tiny probabilities stay exact. Reads logits.
+/// <para>
+/// The random weights of step t are a pure function of (seed, t): u_k = SplitMix64 hash of (seed, t, k) mapped to
+/// (0, 1]. The step counter t is a registered buffer ("steps"), so it is saved in the distiller's checkpoint and a
+/// resumed run draws exactly the weights the uninterrupted run would have drawn.
+/// </para>
 /// </summary>
 public sealed class OfflineEnsemble : LossTerm
 {
-    readonly Random rng;
+    public const string Name = "offline_ensemble";
+    const string StepsBuffer = "steps";
+
     readonly double[] fixedWeights;
     double[] lastWeights = [];
 
     /// <param name="teacherCount">Number of teachers K the term will be given every step.</param>
     /// <param name="temperature">Softening temperature T.</param>
     /// <param name="weighting">Random (the paper), Mean (baseline) or Fixed.</param>
-    /// <param name="seed">Seed of the term's own weight generator (Random mode); same seed, same weight sequence.</param>
+    /// <param name="seed">Seed of the weight sequence (Random mode); same seed, same weight sequence.</param>
     /// <param name="weights">The weights for <see cref="EnsembleWeighting.Fixed"/>: K non-negative numbers summing to 1.</param>
     public OfflineEnsemble(
         int teacherCount,
@@ -56,8 +63,8 @@ public sealed class OfflineEnsemble : LossTerm
         Temperature = temperature;
         Weighting = weighting;
         Seed = seed;
-        rng = new Random(seed);
         fixedWeights = weights is null ? [] : ValidWeights(weights, teacherCount);
+        register_buffer(StepsBuffer, zeros(1, dtype: ScalarType.Int64));
     }
 
     public int TeacherCount { get; }
@@ -65,16 +72,23 @@ public sealed class OfflineEnsemble : LossTerm
     public EnsembleWeighting Weighting { get; }
     public int Seed { get; }
 
+    /// <summary>Steps computed so far (the checkpointed counter the random weights are drawn from).</summary>
+    public long Steps => Counter.item<long>();
+
     /// <summary>The teacher weights used by the latest <see cref="Compute"/> (empty before the first step).</summary>
     public IReadOnlyList<double> LastWeights => lastWeights;
 
-    public override string Key => "offline_ensemble";
+    public override string Key => Name;
+
+    Tensor Counter => named_buffers(recurse: false).Single(b => b.name == StepsBuffer).buffer;
 
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {
         if (teachers.Count != TeacherCount)
             throw new ArgumentException($"{Key}: built for {TeacherCount} teachers, given {teachers.Count}.", nameof(teachers));
-        lastWeights = NextWeights();
+        var counter = Counter;
+        lastWeights = WeightsAt(counter.item<long>());
+        using (no_grad()) counter.add_(1);
         Tensor logTarget;
         using (no_grad())
         {
@@ -85,7 +99,8 @@ public sealed class OfflineEnsemble : LossTerm
         return SoftTargetKl.Compute(logTarget, student.Logits, Temperature);
     }
 
-    double[] NextWeights()
+    /// <summary>The weights of step <paramref name="step"/> (0-based): a pure function of the weighting, seed and step.</summary>
+    public double[] WeightsAt(long step)
     {
         switch (Weighting)
         {
@@ -95,7 +110,7 @@ public sealed class OfflineEnsemble : LossTerm
                 return (double[])fixedWeights.Clone();
             case EnsembleWeighting.Random:
                 var e = new double[TeacherCount];
-                for (int k = 0; k < e.Length; k++) e[k] = -Math.Log(1.0 - rng.NextDouble());
+                for (int k = 0; k < e.Length; k++) e[k] = -Math.Log(Uniform(Seed, step, k));
                 double sum = e.Sum();
                 // sum is 0 only if every draw hit u = 1 exactly; fall back to the mean then.
                 return sum > 0 ? e.Select(x => x / sum).ToArray() : Enumerable.Repeat(1.0 / TeacherCount, TeacherCount).ToArray();
@@ -103,6 +118,33 @@ public sealed class OfflineEnsemble : LossTerm
                 throw new InvalidOperationException($"Unknown ensemble weighting {Weighting}.");
         }
     }
+
+    /// <summary>A uniform number in (0, 1] from the SplitMix64 finaliser of (seed, step, teacher).</summary>
+    static double Uniform(int seed, long step, int teacher)
+    {
+        unchecked
+        {
+            ulong x = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^ (ulong)(teacher + 1) * 0x94D049BB133111EBUL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            x ^= x >> 31;
+            return ((x >> 11) + 1) * (1.0 / (1UL << 53));
+        }
+    }
+
+    /// <summary>
+    /// Config name "offline_ensemble": every teacher of the experiment, weights seeded by the experiment's seed.
+    /// Parameters "temperature" (default 4) and "mean" (0/1: 1 gives the plain-mean baseline instead of random weights).
+    /// </summary>
+    internal static void RegisterIn() => LossRegistry.Register(Name, (spec, context) =>
+    {
+        LossRegistry.CheckParameters(spec, "temperature", "mean");
+        var ctx = LossRegistry.RequireContext(spec, context);
+        if (ctx.Teachers.Count == 0)
+            throw new ArgumentException($"Loss term '{Name}' needs at least one teacher; the experiment lists none.");
+        return new OfflineEnsemble(ctx.Teachers.Count, spec.Get("temperature", 4.0),
+            LossRegistry.Flag(spec, "mean") ? EnsembleWeighting.Mean : EnsembleWeighting.Random, ctx.Seed);
+    });
 
     static double[] ValidWeights(IReadOnlyList<double> weights, int teacherCount)
     {

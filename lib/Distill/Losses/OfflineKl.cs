@@ -21,7 +21,16 @@ public sealed class OfflineKl : LossTerm
 
     public double Temperature { get; }
 
-    public override string Key => "offline_kl";
+    public const string Name = "offline_kl";
+
+    public override string Key => Name;
+
+    /// <summary>Config name "offline_kl"; parameter "temperature" (default 4).</summary>
+    internal static void RegisterIn() => LossRegistry.Register(Name, spec =>
+    {
+        LossRegistry.CheckParameters(spec, "temperature");
+        return new OfflineKl(spec.Get("temperature", 4.0));
+    });
 
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {

@@ -48,6 +48,32 @@ public class OfflineEnsembleTests
     }
 
     [Fact]
+    public void TheStepCounterIsCheckpointedSoARestoredTermContinuesTheWeightSequence()
+    {
+        var reference = WeightSequence(seed: 11, steps: 10);
+        var (student, teachers) = Batch(3, 1);
+        var first = new OfflineEnsemble(3, seed: 11);
+        for (int s = 0; s < 6; s++) first.Compute(student, teachers, NoLabels);
+        Assert.Equal(6, first.Steps);
+        var saved = new MemoryStream();
+        first.save(new BinaryWriter(saved));
+
+        var resumed = new OfflineEnsemble(3, seed: 11);
+        Assert.Equal(0, resumed.Steps);
+        saved.Position = 0;
+        resumed.load(new BinaryReader(saved), strict: true);
+        Assert.Equal(6, resumed.Steps);
+        for (int s = 6; s < 10; s++)
+        {
+            resumed.Compute(student, teachers, NoLabels);
+            Assert.Equal(reference[s], resumed.LastWeights);
+        }
+        // A pure function of (seed, step): nothing but the counter carries state.
+        Assert.Equal(reference[3], new OfflineEnsemble(3, seed: 11).WeightsAt(3));
+        Assert.NotEqual(reference[0], reference[6]);
+    }
+
+    [Fact]
     public void SameSeedSameSequenceOtherSeedOtherSequence()
     {
         Assert.Equal(WeightSequence(7, 20), WeightSequence(7, 20));
@@ -59,7 +85,8 @@ public class OfflineEnsembleTests
     {
         // Dirichlet(1,1,1): E[w_k] = 1/3, Var[w_k] = (K-1) / (K^2 (K+1)) = 2/36 = 0.0556.
         // 2000 draws: standard error of the mean 0.0053, of the variance about 0.0015.
-        var draws = WeightSequence(seed: 3, steps: 2000);
+        var ensemble = new OfflineEnsemble(3, seed: 3);
+        var draws = Enumerable.Range(0, 2000).Select(step => ensemble.WeightsAt(step)).ToArray();
         for (int k = 0; k < 3; k++)
         {
             var column = draws.Select(w => w[k]).ToArray();

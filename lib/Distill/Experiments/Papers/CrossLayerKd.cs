@@ -1,0 +1,182 @@
+using Distill.Losses;
+using Distill.Models;
+using Distill.Training;
+
+namespace Distill.Experiments.Papers;
+
+/// <summary>One teacher / student pair of the cross-layer KD experiments, with the gain the paper reports for it.</summary>
+/// <param name="Key">Short name, the prefix of every experiment of the pair, e.g. "fmnist-resnet20-resnet8".</param>
+/// <param name="PaperGain">Top-1 gain of the full method over the student from scratch in the paper (points), or null.</param>
+public sealed record CrossLayerPair(string Key, string DataSet, ModelSpec Teacher, ModelSpec Student, double? PaperGain);
+
+/// <summary>How the experiments of one profile are run: pairs, schedule, subset, seeds and ensemble size.</summary>
+/// <param name="Stage1Epochs">Epochs of the Gram-only first stage of the two-stage rows.</param>
+/// <param name="EnsembleTeachers">Teachers of the offline ensemble: the teacher architecture trained with seeds 0..K-1.</param>
+public sealed record CrossLayerSetup(
+    string Profile,
+    IReadOnlyList<CrossLayerPair> Pairs,
+    int Epochs,
+    int Stage1Epochs,
+    int BatchSize,
+    double LearningRate,
+    IReadOnlyList<int> Seeds,
+    int EnsembleTeachers,
+    int? TrainImages = null,
+    int? TestImages = null);
+
+/// <summary>
+/// The experiments of Chou, Chiu and Liao, "Deep Neural Network Compression with Knowledge Distillation Using
+/// Cross-Layer Matrix, KL Divergence and Offline Ensemble" (APSIPA ASC 2020), as experiment configs. For each pair the
+/// rows are: the teacher; the student from scratch; Hinton KD; FSP (Yim et al. 2017; two stages: FSP matrices, then
+/// labels); cross-layer (two stages: all Gram pairs, then labels); + KL (stage 2 adds the offline KL to one teacher);
+/// + ensemble (stage 2 uses the plain mean of K teachers instead); full method (stage 2 with the paper's randomly
+/// weighted offline ensemble). Stage-1 configs are shared between rows, so the result store trains each once.
+/// </summary>
+public static class CrossLayerKd
+{
+    public const string Teacher = "teacher", Scratch = "student from scratch", Hinton = "Hinton KD", Fsp = "FSP",
+        CrossLayer = "cross-layer", PlusKl = "+ KL", PlusEnsemble = "+ ensemble", Full = "full method";
+
+    /// <summary>The table's rows, in the paper's order.</summary>
+    public static IReadOnlyList<string> Methods { get; } = [Teacher, Scratch, Hinton, Fsp, CrossLayer, PlusKl, PlusEnsemble, Full];
+
+    /// <summary>
+    /// The setup of a profile. "smoke" (CI, 2 CPU cores, about two minutes of training): ResNet-20 -> ResNet-8 on the
+    /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "paper":
+    /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
+    /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
+    /// 1 in smoke, 3 in paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
+    /// (the first that many images; 0: the profile's default).
+    /// </summary>
+    public static CrossLayerSetup Setup(string profile, string dataSet = "fashion-mnist", int seeds = 0, int trainImages = 0, int testImages = 0)
+    {
+        if (trainImages < 0 || testImages < 0)
+            throw new ArgumentOutOfRangeException(nameof(trainImages), $"Image counts must be >= 0 (0: the profile's default); got {trainImages} and {testImages}.");
+        var setup = ProfileSetup(profile, dataSet, seeds);
+        return setup with
+        {
+            TrainImages = trainImages > 0 ? trainImages : setup.TrainImages,
+            TestImages = testImages > 0 ? testImages : setup.TestImages,
+        };
+    }
+
+    static CrossLayerSetup ProfileSetup(string profile, string dataSet, int seeds)
+    {
+        if (!Profiles.All.Contains(profile))
+            throw new ArgumentException($"Unknown profile '{profile}'; use one of {string.Join(", ", Profiles.All)}.");
+        if (seeds < 0) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "The number of seeds must be >= 0 (0: the profile's default).");
+        if (profile == Profiles.Smoke)
+        {
+            if (!dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"The smoke profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
+            var pair = Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null);
+            return new CrossLayerSetup(profile, [pair], Epochs: 2, Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05,
+                Seeds: Enumerable.Range(0, seeds == 0 ? 1 : seeds).ToArray(), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512);
+        }
+        IReadOnlyList<CrossLayerPair> pairs = dataSet.ToLowerInvariant() switch
+        {
+            "fashion-mnist" =>
+            [
+                Pair("fmnist", dataSet, "vgg11", "vgg6", 10, 1, 28, null),
+                Pair("fmnist", dataSet, "resnet32", "resnet8", 10, 1, 28, null),
+                Pair("fmnist", dataSet, "mobilenet16", "mobilenet9", 10, 1, 28, null),
+            ],
+            "cifar100" =>
+            [
+                Pair("cifar100", dataSet, "vgg11", "vgg6", 100, 3, 32, 3.57),
+                Pair("cifar100", dataSet, "resnet32", "resnet8", 100, 3, 32, 4.38),
+            ],
+            "imagenet64" => [Pair("imagenet64", dataSet, "mobilenet16", "mobilenet9", 1000, 3, 64, 3.98)],
+            _ => throw new ArgumentException($"No cross-layer KD pairs for data set '{dataSet}'; use fashion-mnist, cifar100 or imagenet64."),
+        };
+        bool small = dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase);
+        return new CrossLayerSetup(profile, pairs, Epochs: small ? 30 : 200, Stage1Epochs: small ? 10 : 50, BatchSize: 128,
+            LearningRate: 0.1, Seeds: Enumerable.Range(0, seeds == 0 ? 3 : seeds).ToArray(), EnsembleTeachers: 3);
+    }
+
+    static CrossLayerPair Pair(string data, string dataSet, string teacher, string student, int classes, int channels, int size, double? gain) =>
+        new($"{data}-{teacher}-{student}", dataSet, new ModelSpec(teacher, classes, channels, size), new ModelSpec(student, classes, channels, size), gain);
+
+    /// <summary>
+    /// Every experiment of one row of <paramref name="pair"/> for one student seed, in the order they must run
+    /// (teachers, stage 1, the row's own experiment last).
+    /// </summary>
+    public static IReadOnlyList<Experiment> Row(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed)
+    {
+        var teachers = Enumerable.Range(0, setup.EnsembleTeachers)
+            .Select(k => Config(setup, pair, "teacher", pair.Teacher, setup.Epochs, k, [Ce()])).ToList();
+        if (method == Teacher) return teachers.Where(t => t.Seed == seed % setup.EnsembleTeachers).ToList();
+        TeacherSpec[] one = [new(teachers[0].Name, 0)];
+        TeacherSpec[] all = teachers.Select(t => new TeacherSpec(t.Name, t.Seed)).ToArray();
+        Experiment Student(string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by, string? start = null) =>
+            Config(setup, pair, key, pair.Student, setup.Epochs, seed, losses) with { Teachers = by, StartFrom = start };
+        Experiment Stage1(string gram) =>
+            Config(setup, pair, $"stage1-{gram.Replace('_', '-')}", pair.Student, setup.Stage1Epochs, seed, [new LossSpec(gram)]) with { Teachers = one };
+        Experiment[] TwoStage(string gram, string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by)
+        {
+            var first = Stage1(gram);
+            return [.. teachers, first, Student(key, losses, by, first.Name)];
+        }
+        return method switch
+        {
+            Scratch => [Student("scratch", [Ce()], [])],
+            Hinton => [teachers[0], Student("hinton-kd", [Ce(0.1), new LossSpec(HintonKd.Name, 0.9, T(4))], one)],
+            Fsp => TwoStage(Losses.Fsp.Name, "fsp", [Ce()], []),
+            CrossLayer => TwoStage(CrossLayerGram.Name, "cross-layer", [Ce()], []),
+            PlusKl => TwoStage(CrossLayerGram.Name, "cross-layer-kl", [Ce(), new LossSpec(OfflineKl.Name, 1, T(4))], one),
+            PlusEnsemble => TwoStage(CrossLayerGram.Name, "cross-layer-mean-ensemble",
+                [Ce(), new LossSpec(OfflineEnsemble.Name, 1, new Dictionary<string, double> { ["temperature"] = 4, ["mean"] = 1 })], all),
+            Full => TwoStage(CrossLayerGram.Name, "full", [Ce(), new LossSpec(OfflineEnsemble.Name, 1, T(4))], all),
+            _ => throw new ArgumentException($"Unknown method '{method}'. Methods: {string.Join(", ", Methods)}"),
+        };
+    }
+
+    static LossSpec Ce(double weight = 1) => new(CrossEntropy.Name, weight);
+
+    static Dictionary<string, double> T(double temperature) => new() { ["temperature"] = temperature };
+
+    static Experiment Config(CrossLayerSetup setup, CrossLayerPair pair, string key, ModelSpec model, int epochs, int seed,
+        IReadOnlyList<LossSpec> losses) => new()
+    {
+        Name = $"{pair.Key}-{key}",
+        DataSet = pair.DataSet,
+        Student = model,
+        Losses = losses,
+        Optimizer = OptimizerSpec.Sgd(setup.LearningRate, nesterov: true),
+        Schedule = ScheduleSpec.Cosine(),
+        Epochs = epochs,
+        BatchSize = setup.BatchSize,
+        Seed = seed,
+        Profile = setup.Profile,
+        TrainImages = setup.TrainImages,
+        TestImages = setup.TestImages,
+    };
+
+    /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
+    public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)
+    {
+        var results = new List<ExperimentResult>();
+        foreach (var e in Row(setup, pair, method, seed)) results.Add(runner.Run(e));
+        return results;
+    }
+
+    /// <summary>The finished row: its final experiment once per seed (teacher row: once per ensemble teacher).</summary>
+    public sealed record RowResult(CrossLayerPair Pair, string Method, IReadOnlyList<ExperimentResult> Runs);
+
+    /// <summary>
+    /// Runs (or reuses from the store) every row of every pair for every seed; the teacher row gathers the K ensemble
+    /// teachers. Returns one <see cref="RowResult"/> per (pair, method).
+    /// </summary>
+    public static IReadOnlyList<RowResult> Run(CrossLayerSetup setup, ExperimentRunner runner)
+    {
+        var rows = new List<RowResult>();
+        foreach (var pair in setup.Pairs)
+            foreach (var method in Methods)
+            {
+                var seeds = method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds;
+                var runs = seeds.Select(seed => RunRow(setup, pair, method, seed, runner)[^1]).ToList();
+                rows.Add(new RowResult(pair, method, runs));
+            }
+        return rows;
+    }
+}

@@ -1,0 +1,62 @@
+using Distill.Experiments;
+using Distill.Experiments.Papers;
+
+namespace Distill.Tests.Experiments;
+
+/// <summary>The row configs of the cross-layer KD notebook: what each row trains, on which teachers, from which start.</summary>
+public class CrossLayerKdTests
+{
+    static readonly CrossLayerSetup Smoke = CrossLayerKd.Setup(Profiles.Smoke);
+
+    static IReadOnlyList<Experiment> Row(string method, int seed = 0) => CrossLayerKd.Row(Smoke, Smoke.Pairs[0], method, seed);
+
+    [Fact]
+    public void TwoStageRowsStartFromTheirGramStageAndShareTheCrossLayerOne()
+    {
+        var stage1 = Row(CrossLayerKd.CrossLayer)[^2];
+        Assert.Equal(["1*cross_layer"], stage1.Losses.Select(l => l.ToString()));
+        Assert.Equal(Smoke.Stage1Epochs, stage1.Epochs);
+        foreach (var method in new[] { CrossLayerKd.CrossLayer, CrossLayerKd.PlusKl, CrossLayerKd.PlusEnsemble, CrossLayerKd.Full })
+        {
+            var row = Row(method);
+            Assert.Equal(stage1.Hash, row[^2].Hash);                 // one stage-1 run serves four rows
+            Assert.Equal(stage1.Name, row[^1].StartFrom);
+            Assert.Equal("ce", row[^1].Losses[0].Name);
+        }
+        var fsp = Row(CrossLayerKd.Fsp);
+        Assert.Equal(["1*fsp"], fsp[^2].Losses.Select(l => l.ToString()));
+        Assert.Equal(fsp[^2].Name, fsp[^1].StartFrom);
+        Assert.Null(Row(CrossLayerKd.Scratch).Single().StartFrom);
+    }
+
+    [Fact]
+    public void EnsembleRowsUseEveryTeacherSeedAndSingleTeacherRowsSeedZero()
+    {
+        var full = Row(CrossLayerKd.Full, seed: 2)[^1];
+        Assert.Equal(Enumerable.Range(0, Smoke.EnsembleTeachers).Select(k => (int?)k), full.Teachers.Select(t => t.Seed));
+        Assert.Equal("1*offline_ensemble(temperature=4)", full.Losses[1].ToString());
+        Assert.Equal("1*offline_ensemble(mean=1, temperature=4)", Row(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
+        Assert.Equal(new int?[] { 0 }, Row(CrossLayerKd.PlusKl, seed: 2)[^1].Teachers.Select(t => t.Seed));
+        Assert.Equal(["0.1*ce", "0.9*kd(temperature=4)"], Row(CrossLayerKd.Hinton)[^1].Losses.Select(l => l.ToString()));
+        Assert.Equal(2, full.Seed);
+        Assert.Equal(1, Row(CrossLayerKd.Teacher, seed: 1).Single().Seed);
+        Assert.All(Row(CrossLayerKd.Full), e => Assert.Equal(((int?)1024, (int?)512), (e.TrainImages, e.TestImages)));
+    }
+
+    [Fact]
+    public void ProfilesPickThePairsAndOverridesApply()
+    {
+        Assert.Equal(["fmnist-resnet20-resnet8"], Smoke.Pairs.Select(p => p.Key));
+        var cifar = CrossLayerKd.Setup(Profiles.Paper, "cifar100");
+        Assert.Equal(new[] { 3.57, 4.38 }, cifar.Pairs.Select(p => p.PaperGain!.Value));
+        Assert.Equal(("vgg11", "vgg6", 100, 3, 32), (cifar.Pairs[0].Teacher.Name, cifar.Pairs[0].Student.Name,
+            cifar.Pairs[0].Student.NumClasses, cifar.Pairs[0].Student.InChannels, cifar.Pairs[0].Student.ImageSize));
+        Assert.Equal(3, cifar.Seeds.Count);
+        Assert.Null(cifar.TrainImages);
+        var small = CrossLayerKd.Setup(Profiles.Smoke, seeds: 3, trainImages: 128);
+        Assert.Equal(new[] { 0, 1, 2 }, small.Seeds);
+        Assert.Equal((128, 512), (small.TrainImages!.Value, small.TestImages!.Value));
+        Assert.Contains("smoke profile runs on fashion-mnist only", Assert.Throws<ArgumentException>(() => CrossLayerKd.Setup(Profiles.Smoke, "cifar100")).Message);
+        Assert.Contains("Unknown method", Assert.Throws<ArgumentException>(() => Row("dark knowledge")).Message);
+    }
+}
