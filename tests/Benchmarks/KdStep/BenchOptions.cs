@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace KdStep;
 
@@ -9,7 +10,11 @@ namespace KdStep;
 /// </summary>
 public sealed record BenchOptions
 {
+    [JsonIgnore]
     public IReadOnlyList<(string Teacher, string Student)> Pairs { get; init; } = [("resnet32", "resnet8")];
+
+    /// <summary>The pairs as written on the command line ("teacher:student"), for the JSON record.</summary>
+    public IEnumerable<string> PairNames => Pairs.Select(p => $"{p.Teacher}:{p.Student}");
     public IReadOnlyList<int> Batches { get; init; } = [128, 512];
     public int Classes { get; init; } = 100;
     public IReadOnlyList<string> Dtypes { get; init; } = ["fp32", "bf16"];

@@ -82,7 +82,7 @@ public sealed class KdBench(BenchOptions options, Device device)
         var timed = history.Skip(1).Select(m => m.ImagesPerSecond).ToArray();
         double median = Median(timed);
         var m = new Measurement(mode, teacherName, studentName, batch, dtype, layout, reuse, augment, stepsPerRepeat,
-            1000.0 * batch / median, median, timed, history[0].Seconds, history[^1].Losses["total"]);
+            1000.0 * batch / median, median, timed, timed.Max(), history[0].Seconds, history[^1].Losses["total"]);
         Console.WriteLine($"{mode,-5} {teacherName}->{studentName} B={batch} {dtype} {layout} reuse={(reuse ? "on" : "off")}" +
                           $"{(augment ? " aug" : "")}: {m.MsPerStep:F2} ms/step, {m.ImagesPerSecond:F0} img/s " +
                           $"(repeats {string.Join(", ", timed.Select(x => x.ToString("F0")))}; {clock.Elapsed.TotalSeconds:F1} s in all)");

@@ -19,6 +19,7 @@ public sealed record Measurement(
     double MsPerStep,
     double ImagesPerSecond,
     IReadOnlyList<double> RepeatImagesPerSecond,
+    double BestImagesPerSecond,
     double WarmupSeconds,
     double FinalLoss);
 

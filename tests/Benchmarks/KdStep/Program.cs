@@ -74,7 +74,7 @@ var report = new
     Results = results,
     Failures = failures,
 };
-var json = JsonSerializer.Serialize(report, new JsonSerializerOptions(EpochMetrics.Json) { WriteIndented = true, IncludeFields = true });
+var json = JsonSerializer.Serialize(report, new JsonSerializerOptions(EpochMetrics.Json) { WriteIndented = true });
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
 File.WriteAllText(options.Out, json);
 Console.WriteLine($"wrote {options.Out} ({results.Count} measurements, {failures.Count} failed)");
