@@ -34,4 +34,9 @@ echo "== PyTorch reference ($python)"
 "$python" "$here/reference.py" --out "$out/reference.json" "${device_args[@]}" "$@" ${REFERENCE_ARGS:-} 2>&1 | tee "$out/reference.log" \
   || echo "run-gpu.sh: reference.py failed (see $out/reference.log)"
 echo "== Ratios (images/s TorchSharp / PyTorch; above 1 = TorchSharp faster)"
-"$python" "$here/compare.py" "$out/kdstep.json" "$out/reference.json" | tee "$out/compare.md"
+if [ -f "$out/kdstep.json" ] && [ -f "$out/reference.json" ]; then
+  "$python" "$here/compare.py" "$out/kdstep.json" "$out/reference.json" | tee "$out/compare.md"
+else
+  echo "run-gpu.sh: no ratio table, a JSON file is missing in $out" >&2
+  exit 1
+fi
