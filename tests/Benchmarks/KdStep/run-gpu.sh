@@ -23,7 +23,7 @@ rm -rf /tmp/kdstep && tar xJf "$root/.carry/kdstep.tar.xz" -C /tmp
 
 device_args=()
 if [ "${DISTILL_DEVICE:-}" = cpu ]; then device_args=(--device cpu); else export DISTILL_DEVICE=cuda; fi
-command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv | tee "$out/gpu.txt"
+{ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv | tee "$out/gpu.txt"; } || true
 
 echo "== TorchSharp (packed KdStep, libtorch from $torch_lib)"
 # the glue finds PyTorch's libtorch through LD_LIBRARY_PATH; TorchRuntime sees libtorch_cuda.so there and initialises CUDA
