@@ -10,6 +10,8 @@ apt_packages=(g++ pkg-config dataset-fashion-mnist ffmpeg libavcodec-dev libavfo
               python3-nbformat chromium)
 # unar unpacks the RAR archives UCF-101 and HMDB51 ship in (data-prep video).
 apt_packages+=(unar)
+# python3-torch (PyTorch 1.13, CPU) runs tests/Benchmarks/KdStep/reference.py, the PyTorch side of the KD-step benchmark.
+apt_packages+=(python3-torch)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,6 +21,7 @@ public sealed class Distiller : nn.Module
     readonly DistillModel student;
     readonly ModuleList<LossTerm> terms;
     readonly IReadOnlyList<DistillModel> teachers;
+    readonly Scalar[] weightScalars;   // made once: a double -> Scalar conversion per step would allocate a native handle
 
     public Distiller(DistillModel student, IReadOnlyList<DistillModel> teachers, IReadOnlyList<(LossTerm Term, double Weight)> losses)
         : base(nameof(Distiller))
@@ -32,6 +33,7 @@ public sealed class Distiller : nn.Module
         this.teachers = teachers;
         terms = new ModuleList<LossTerm>(losses.Select(l => l.Term).ToArray());
         Weights = losses.Select(l => l.Weight).ToArray();
+        weightScalars = Weights.Select(w => w.ToScalar()).ToArray();
         RegisterComponents();
         foreach (var teacher in teachers) Freeze(teacher);
     }
@@ -68,9 +70,17 @@ public sealed class Distiller : nn.Module
         for (int i = 0; i < terms.Count; i++)
         {
             values[i] = terms[i].Compute(studentTaps, teacherTaps, labels);
-            var weighted = values[i] * Weights[i];
-            total = total is null ? weighted : total + weighted;
+            // total + w * term in one kernel (add with alpha); a unit first weight needs no multiply at all
+            total = total is not null ? total.add(values[i], weightScalars[i])
+                : Weights[i] == 1.0 ? values[i] : values[i].mul(weightScalars[i]);
         }
         return new DistillStep(total!, values, studentTaps.Logits);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            foreach (var w in weightScalars) w.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -10,14 +10,15 @@ public sealed class NonFiniteLossException(string message) : Exception(message)
 }
 
 /// <summary>
-/// Accumulates the per-step losses of an epoch on the device, without a host sync per step: every term's value
-/// goes into a window of <see cref="CheckEvery"/> rows and into running sums. <see cref="Check"/> (one sync) runs
-/// when the window is full; when it finds a non-finite value it names the first bad step and the terms at fault.
+/// Accumulates the per-step losses of an epoch on the device, without a host sync per step: every step writes the
+/// total and each term into one row of a window of <see cref="CheckEvery"/> rows (one stack and one copy, the copy
+/// widening to float64). <see cref="Check"/> (one sync) runs when the window is full: it folds the window into the
+/// epoch's running sums and, when it finds a non-finite value, names the first bad step and the terms at fault.
 /// </summary>
 public sealed class LossWatch : IDisposable
 {
     readonly Tensor window;          // [CheckEvery, 1 + terms]: total, then each term
-    readonly Tensor sums;            // [1 + terms] running sums over the epoch
+    readonly Tensor sums;            // [1 + terms] running sums over the checked windows of the epoch
     readonly IReadOnlyList<string> keys;
     int filled, windowStart, steps;
 
@@ -39,12 +40,10 @@ public sealed class LossWatch : IDisposable
     public void Record(int epoch, int step, Tensor total, IReadOnlyList<Tensor> terms)
     {
         if (filled == 0) windowStart = step;
-        using (var row = stack([total.detach(), .. terms.Select(t => t.detach())]).to(float64))
-        using (var slot = window[filled])
-        {
+        using (no_grad())
+        using (var row = stack([total, .. terms]))
+        using (var slot = window.select(0, filled))
             slot.copy_(row);
-            sums.add_(row);
-        }
         filled++;
         steps++;
         if (filled == CheckEvery) Check(epoch);
@@ -65,13 +64,16 @@ public sealed class LossWatch : IDisposable
             int step = windowStart + bad;
             throw new NonFiniteLossException($"Non-finite loss at epoch {epoch}, step {step}: {values}.") { Epoch = epoch, Step = step };
         }
-        RecentLoss = rows.select(1, 0).mean().item<double>();
+        using var windowSums = rows.sum(0L);
+        sums.add_(windowSums);
+        RecentLoss = windowSums[0].item<double>() / filled;
         filled = 0;
     }
 
-    /// <summary>Mean of every key ("total" and each term) over the recorded steps; one host sync.</summary>
-    public IReadOnlyDictionary<string, double> Means()
+    /// <summary>Mean of every key ("total" and each term) over the recorded steps; one host sync. Checks what is pending.</summary>
+    public IReadOnlyDictionary<string, double> Means(int epoch)
     {
+        Check(epoch);
         var host = sums.cpu().data<double>().ToArray();
         return keys.Select((k, i) => (k, v: host[i] / Math.Max(1, steps))).ToDictionary(x => x.k, x => x.v);
     }

@@ -108,7 +108,7 @@ public sealed class Trainer
         double lr = 0;
         distiller.train();
         using var watch = new LossWatch(distiller.TermKeys, options.CheckEvery, device);
-        using var correct = zeros(2, int64, device);
+        using var correct = zeros(1, int64, device);   // top-1 hits, summed on the device
         foreach (var batch in train.Epoch(epoch))
         {
             using (batch)
@@ -117,10 +117,11 @@ public sealed class Trainer
                 lr = options.Schedule.At(options.Optimizer.LearningRate, epoch, step, steps, options.Epochs);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var result = distiller.Step(tuning.Layout(batch.Images), batch.Labels);
-                optimizer.zero_grad();
+                // Gradients are freed rather than zeroed (no kernel per parameter); backward writes fresh ones.
+                distiller.zero_grad(set_to_none: true);
                 result.Loss.backward();
                 optimizer.step();
-                correct.add_(Accuracy.TopKCorrect(result.StudentLogits, batch.Labels, 1));
+                correct.add_(Accuracy.Top1Correct(result.StudentLogits, batch.Labels));
                 images += batch.Labels.shape[0];
                 watch.Record(epoch, step, result.Loss, result.Terms);
             }
@@ -134,7 +135,7 @@ public sealed class Trainer
         double trainSeconds = clock.Elapsed.TotalSeconds;
         long trainCorrect = correct[0].item<long>();
         var (testLoss, top1, top5) = Evaluate(distiller.Student, test, tuning);
-        return new EpochMetrics(epoch, lr, watch.Means(), (double)trainCorrect / images, testLoss, top1, top5,
+        return new EpochMetrics(epoch, lr, watch.Means(epoch), (double)trainCorrect / images, testLoss, top1, top5,
             clock.Elapsed.TotalSeconds, images / trainSeconds);
     }
 
