@@ -20,7 +20,8 @@ public sealed record DetectorCost(string Model, int ImageSize, int Rois, long Pa
         long macs = 0, flops = 0;
         var hooks = new List<Action>();
         var head = new HashSet<nn.Module>(model.Heads.modules(), ReferenceEqualityComparer.Instance);
-        foreach (var (_, module) in model.named_modules().Where(m => !m.module.children().Any()))
+        var leaves = model.named_modules().Select(m => m.module).Where(m => !m.children().Any()).Distinct(ReferenceEqualityComparer.Instance);
+        foreach (var module in leaves)
             if (module is nn.Module<Tensor, Tensor> unary)
             {
                 int perImage = head.Contains(module) ? rois : 1;

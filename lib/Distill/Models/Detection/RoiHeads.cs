@@ -70,8 +70,8 @@ public sealed class RoiHeads : nn.Module
     {
         using var scope = NewDisposeScope();
         var pooled = pooler.Apply(features, rois).flatten(1);
-        var hidden = nn.functional.relu(fc7.forward(nn.functional.relu(fc6.forward(pooled))));
-        return (classifier.forward(hidden).MoveToOuterDisposeScope(), boxRegressor.forward(hidden).MoveToOuterDisposeScope());
+        var hidden = nn.functional.relu(fc7.call(nn.functional.relu(fc6.call(pooled))));
+        return (classifier.call(hidden).MoveToOuterDisposeScope(), boxRegressor.call(hidden).MoveToOuterDisposeScope());
     }
 
     /// <summary>Picks the training RoIs among the proposals (plus ground truth) of each image.</summary>
