@@ -28,15 +28,18 @@ public static class BoxDrawing
                 rgba[4 * p + 2] = rgb[3 * p + 2];
                 rgba[4 * p + 3] = 255;
             }
-            var boxes = detections.Boxes.cpu().data<float>().ToArray();
-            var scores = detections.Scores.cpu().data<float>().ToArray();
-            var labels = detections.Labels.cpu().data<long>().ToArray();
+            var boxes = ToArray<float>(detections.Boxes);
+            var scores = ToArray<float>(detections.Scores);
+            var labels = ToArray<long>(detections.Labels);
             var found = Enumerable.Range(0, scores.Length).Where(i => scores[i] >= minScore)
                 .Select(i => (boxes[(4 * i)..(4 * i + 4)], (int)labels[i], scores[i])).ToList();
-            var gt = truth.Boxes.cpu().data<float>().ToArray();
+            var gt = ToArray<float>(truth.Boxes);
             var truthBoxes = Enumerable.Range(0, gt.Length / 4).Select(i => gt[(4 * i)..(4 * i + 4)]).ToList();
             return new Panel(width, height, rgba, found, truthBoxes);
         }
+
+        /// <summary>The elements of a tensor; empty for an empty tensor (which TorchSharp's accessor cannot copy).</summary>
+        static T[] ToArray<T>(Tensor t) where T : unmanaged => t.numel() == 0 ? [] : t.cpu().data<T>().ToArray();
     }
 
     static readonly SKColor[] Palette =

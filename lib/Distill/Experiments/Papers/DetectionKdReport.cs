@@ -17,6 +17,41 @@ namespace Distill.Experiments.Papers;
 /// </summary>
 public static class DetectionKdReport
 {
+    /// <summary>The ablation's configurations, one row per run: detector, teacher, the distillation weights, schedule and data size.</summary>
+    public static Frame<string, string> Configurations(IReadOnlyList<DetectionExperiment> runs) =>
+        Frame.FromRecords(runs.Select(e => new
+        {
+            Run = DetectionKd.LabelOf(e.Name),
+            e.Name,
+            Detector = $"{e.Detector.Name} ({string.Join("-", e.Detector.Widths)} x{e.Detector.ConvsPerStage}, head {e.Detector.Head.RepresentationSize})",
+            Teacher = e.Teacher ?? "-",
+            Gamma = e.Distillation?.Gamma ?? 0,
+            Mu = e.Distillation?.Mu ?? 1,
+            Nu = e.Distillation?.Nu ?? 0,
+            Margin = e.Distillation?.Margin ?? 0,
+            e.ImageSize,
+            e.Epochs,
+            LearningRate = e.Optimizer.LearningRate,
+            TrainImages = e.TrainImages?.ToString() ?? "all",
+            Hash = e.Hash,
+        })).IndexRows<string>("Run");
+
+    /// <summary>Each student's mAP (VOC07 11-point) against the student from scratch and the teacher, in points, as sentences.</summary>
+    public static string Findings(IReadOnlyList<DetectionResult> results)
+    {
+        var byName = results.ToDictionary(r => r.Config.Name);
+        if (!byName.TryGetValue(DetectionKd.Teacher, out var teacher) || !byName.TryGetValue("det-scratch", out var scratch))
+            throw new ArgumentException("Findings need the teacher and the student-from-scratch runs.");
+        var lines = new List<string>
+        {
+            $"Teacher {100 * teacher.Summary.MeanAp:F1} mAP, student from scratch {100 * scratch.Summary.MeanAp:F1} mAP " +
+            $"(gap {100 * (teacher.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0} points, {teacher.Summary.Parameters / (double)scratch.Summary.Parameters:F1}x the parameters).",
+        };
+        foreach (var r in results.Where(r => r.Config.Teacher is not null))
+            lines.Add($"{DetectionKd.LabelOf(r.Config.Name)}: {100 * r.Summary.MeanAp:F1} mAP, {100 * (r.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0} points vs scratch.");
+        return string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>
     /// One row per run (labelled as in <see cref="DetectionKd.Rows"/>): "mAP" (VOC07 11-point, %), "mAP (area)" (%),
     /// AP per class (%), "Params (M)", "box head params (M)", "GFLOPs" (at the run's image size, box head times the
