@@ -67,8 +67,8 @@ public static class DetectionKd
             Schedule = paper ? ScheduleSpec.MultiStep([9], warmupEpochs: 0.5) : ScheduleSpec.Constant(),
             Epochs = paper ? 12 : 2,
             BatchSize = paper ? 2 : 4,
-            TrainImages = paper ? null : 48,
-            TestImages = paper ? null : 16,
+            TrainImages = paper ? null : 32,
+            TestImages = paper ? null : 12,
             Seed = s.Seed,
             Profile = s.Profile,
         };

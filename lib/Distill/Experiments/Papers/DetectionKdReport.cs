@@ -55,7 +55,7 @@ public static class DetectionKdReport
     /// <summary>
     /// One row per run (labelled as in <see cref="DetectionKd.Rows"/>): "mAP" (VOC07 11-point, %), "mAP (area)" (%),
     /// AP per class (%), "Params (M)", "box head params (M)", "GFLOPs" (at the run's image size, box head times the
-    /// test-time RoIs), "ms / image" (median CPU/GPU time of detection on one test image).
+    /// test-time RoIs), "ms / image" (median of three detections of one test image).
     /// </summary>
     public static Frame<string, string> Table(DetectionRunner runner, IReadOnlyList<DetectionResult> results)
     {
@@ -67,7 +67,7 @@ public static class DetectionKdReport
             using var detector = runner.LoadDetector(r);
             costs.Add(DetectorCost.Of(detector, r.Config.Detector.Name, r.Config.ImageSize));
             using var batch = TestSource(runner, r, batchSize: 1).Epoch(0).First();
-            times.Add(DetectorCost.InferenceMilliseconds(detector, batch.Images));
+            times.Add(DetectorCost.InferenceMilliseconds(detector, batch.Images, repeats: 3));
         }
         var frame = Frame.CreateEmpty<string, string>();
         void Column(string name, IEnumerable<double> values) => frame.AddColumn(name, new Series<string, double>(labels, values.Select(v => Math.Round(v, 2))));
