@@ -38,7 +38,7 @@ public sealed class Notebook03Run : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Directory.Delete(Folder, recursive: true);
+        if (Environment.GetEnvironmentVariable("KEEP_NB03") is null) Directory.Delete(Folder, recursive: true);
         return Task.CompletedTask;
     }
 

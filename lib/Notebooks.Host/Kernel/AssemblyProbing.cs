@@ -31,7 +31,7 @@ public sealed class AssemblyProbing
         };
     }
 
-    /// <summary>Adds a dll (and, transitively, the dependencies lying next to it); returns the new metadata references.</summary>
+    /// <summary>Adds a dll (and, transitively, the dependencies lying next to it); returns the metadata references to compile against.</summary>
     public IReadOnlyList<MetadataReference> AddAssembly(string path)
     {
         var added = new List<MetadataReference>();
@@ -40,15 +40,18 @@ public sealed class AssemblyProbing
             var folder = Path.GetDirectoryName(path)!;
             AddFolder(folder);
             var pending = new Stack<string>([path]);
+            // Probing is process-wide but each kernel (notebook) compiles against its own references: an assembly an
+            // earlier kernel of this process registered is still handed back, as the file registered first.
+            var visited = new HashSet<string>(StringComparer.Ordinal);
             while (pending.TryPop(out var file))
             {
                 var name = Path.GetFileNameWithoutExtension(file);
-                if (bySimpleName.ContainsKey(name) || IsFrameworkAssembly(name)) continue;
-                bySimpleName[name] = file;
-                added.Add(MetadataReference.CreateFromFile(file));
-                foreach (var dependency in ReferencedNames(file))
+                if (IsFrameworkAssembly(name) || !visited.Add(name)) continue;
+                if (!bySimpleName.TryGetValue(name, out var known)) bySimpleName[name] = known = file;
+                added.Add(MetadataReference.CreateFromFile(known));
+                foreach (var dependency in ReferencedNames(known))
                 {
-                    var candidate = Path.Combine(Path.GetDirectoryName(file)!, dependency + ".dll");
+                    var candidate = Path.Combine(Path.GetDirectoryName(known)!, dependency + ".dll");
                     if (File.Exists(candidate)) pending.Push(candidate);
                 }
             }
