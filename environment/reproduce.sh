@@ -14,4 +14,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#books[@]} -gt 0 ] || books=("$root"/notebooks/[0-9]*.ipynb)
 cd "$root"
+# Notebook 03's embedded default data: generated VOC-format scenes, made once (idempotent: kept when present).
+if [ ! -f "$root/data/voc-scenes/VOCdevkit/VOCScenes/ImageSets/Main/test.txt" ]; then
+  dotnet "$root/data-prep/bin/Release/net10.0/data-prep.dll" make-voc --out "$root/data/voc-scenes" --train 200 --test 100 --size 128
+fi
 dotnet "$root/lib/Notebooks.Host/bin/Release/net10.0/notebooks.dll" run "${books[@]}" --out "$root/reports" --profile "$profile"
