@@ -84,16 +84,6 @@ public sealed class DetectionTrainer
     /// <summary>Trains the remaining epochs (all, or those after the newest checkpoint) and returns every epoch's metrics.</summary>
     public IReadOnlyList<DetectionEpochMetrics> Fit()
     {
-        // On the CPU, libtorch 2.10 with two intra-op threads gave NaN gradients in the backbone's backward pass about
-        // once in 15 passes on these detectors (never single-threaded); one thread keeps runs finite and reproducible.
-        int threads = torch.get_num_threads();
-        if (device.type == DeviceType.CPU) torch.set_num_threads(1);
-        try { return FitEpochs(); }
-        finally { torch.set_num_threads(threads); }
-    }
-
-    IReadOnlyList<DetectionEpochMetrics> FitEpochs()
-    {
         var history = new List<DetectionEpochMetrics>();
         if (checkpoints?.RestoreLatest(trainee, optimizer) is { } restored)
         {
