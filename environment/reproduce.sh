@@ -18,4 +18,8 @@ cd "$root"
 if [ ! -f "$root/data/actions/ucfTrainTestlist/classInd.txt" ]; then
   dotnet "$root/data-prep/bin/Release/net10.0/data-prep.dll" make-actions --out "$root/data/actions"
 fi
+# Notebook 03's embedded default data: generated VOC-format scenes, made once (idempotent: kept when present).
+if [ ! -f "$root/data/voc-scenes/VOCdevkit/VOCScenes/ImageSets/Main/test.txt" ]; then
+  dotnet "$root/data-prep/bin/Release/net10.0/data-prep.dll" make-voc --out "$root/data/voc-scenes" --train 200 --test 100 --size 128
+fi
 dotnet "$root/lib/Notebooks.Host/bin/Release/net10.0/notebooks.dll" run "${books[@]}" --out "$root/reports" --profile "$profile"

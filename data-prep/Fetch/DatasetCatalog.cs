@@ -42,7 +42,7 @@ public sealed class DatasetCatalog
         new(All.Where(s => !s.Name.Equals(replacement.Name, StringComparison.OrdinalIgnoreCase)).Append(replacement));
 
     /// <summary>The official sources.</summary>
-    public static DatasetCatalog Official { get; } = new([Cifar10(), Cifar100(), FashionMnist(), ImageNet64()]);
+    public static DatasetCatalog Official { get; } = new([Cifar10(), Cifar100(), FashionMnist(), ImageNet64(), Voc2007(), Voc2012()]);
 
     /// <summary>CIFAR-10, binary version (Krizhevsky 2009): five training batches and one test batch of 10,000
     /// records, each 1 label byte + 3,072 pixel bytes.</summary>
@@ -130,4 +130,43 @@ public sealed class DatasetCatalog
         new(fileName, ArchiveFormat.Zip, Checksum: null, entries);
 
     static RequiredFile NpzFile(string path) => new(path, NpzArrays: ["data", "labels"]);
+
+    /// <summary>
+    /// PASCAL VOC 2007 (Everingham et al., IJCV 2010): the trainval and test tars (5,011 + 4,952 images, 20 classes),
+    /// both unpacking into VOCdevkit/VOC2007 (Annotations/, ImageSets/Main/, JPEGImages/). The detection
+    /// distillation experiments (Chen et al. 2017) train on trainval and report AP on test. The MD5s are those
+    /// torchvision's VOC loader (torchvision/datasets/voc.py) records for these files; the official server is slow
+    /// and sometimes down, so --base-url takes a mirror folder holding the same files.
+    /// </summary>
+    static DatasetSource Voc2007() => new(
+        "voc2007",
+        "PASCAL VOC 2007 detection, trainval + test (Everingham et al., The PASCAL Visual Object Classes Challenge, IJCV 2010)",
+        new Uri("http://host.robots.ox.ac.uk/pascal/VOC/voc2007/"),
+        [
+            Voc("VOCtrainval_06-Nov-2007.tar", "c52e279531787c972589f7e41ab4ae64", VocPage2007),
+            Voc("VOCtest_06-Nov-2007.tar", "b6e924de25625d8de591ea690078ad9f", VocPage2007),
+        ],
+        [
+            new RequiredFile("VOCdevkit/VOC2007/ImageSets/Main/trainval.txt"),
+            new RequiredFile("VOCdevkit/VOC2007/ImageSets/Main/test.txt"),
+            new RequiredFile("VOCdevkit/VOC2007/Annotations/000001.xml"),
+            new RequiredFile("VOCdevkit/VOC2007/JPEGImages/000001.jpg"),
+        ]);
+
+    /// <summary>PASCAL VOC 2012 trainval (11,540 detection images), unpacking into VOCdevkit/VOC2012; the "07+12" training set adds it to VOC 2007 trainval.</summary>
+    static DatasetSource Voc2012() => new(
+        "voc2012",
+        "PASCAL VOC 2012 trainval (Everingham et al., The PASCAL Visual Object Classes Challenge, IJCV 2010)",
+        new Uri("http://host.robots.ox.ac.uk/pascal/VOC/voc2012/"),
+        [Voc("VOCtrainval_11-May-2012.tar", "6cd6e144f989b92b3379bac3b3de84fd", VocPage2012)],
+        [
+            new RequiredFile("VOCdevkit/VOC2012/ImageSets/Main/trainval.txt"),
+            new RequiredFile("VOCdevkit/VOC2012/Annotations/2008_000008.xml"),
+            new RequiredFile("VOCdevkit/VOC2012/JPEGImages/2008_000008.jpg"),
+        ]);
+
+    const string VocPage2007 = "torchvision/datasets/voc.py (DATASET_YEAR_DICT['2007'], ['2007-test'])";
+    const string VocPage2012 = "torchvision/datasets/voc.py (DATASET_YEAR_DICT['2012'])";
+
+    static ArchiveSource Voc(string fileName, string md5, string page) => new(fileName, ArchiveFormat.Tar, PublishedChecksum.Md5(md5, page), []);
 }

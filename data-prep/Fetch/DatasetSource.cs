@@ -5,6 +5,8 @@ public enum ArchiveFormat
 {
     /// <summary>A gzip-compressed tar file (.tar.gz, .tgz).</summary>
     TarGz,
+    /// <summary>An uncompressed tar file (.tar), as PASCAL VOC ships.</summary>
+    Tar,
     /// <summary>A zip file (.zip).</summary>
     Zip,
     /// <summary>One gzip-compressed file (.gz); unpacks to the same name without ".gz".</summary>

@@ -9,7 +9,7 @@ namespace DataPrep.Fetch;
 public sealed record ExtractedFile(string Path, long Size, string Sha256);
 
 /// <summary>
-/// Unpacks .tar.gz, .zip and .gz archives into a folder. Every entry name goes through <see cref="EntryPaths"/>,
+/// Unpacks .tar.gz, .tar, .zip and .gz archives into a folder. Every entry name goes through <see cref="EntryPaths"/>,
 /// so "../x", "/etc/x" and links pointing outside the folder are refused with <see cref="UnsafeArchiveException"/>.
 /// Links that stay inside are written as copies of their target, so the result holds only plain files and
 /// folders. Each written file is hashed (SHA-256) as it is written. Devices, FIFOs and other special entries
@@ -29,6 +29,7 @@ public static class SafeExtractor
             switch (format)
             {
                 case ArchiveFormat.TarGz: await ExtractTarGzAsync(archivePath, paths, written, cancel); break;
+                case ArchiveFormat.Tar: await ExtractTarAsync(archivePath, paths, written, cancel); break;
                 case ArchiveFormat.Zip: await ExtractZipAsync(archivePath, paths, written, cancel); break;
                 case ArchiveFormat.Gzip: await ExtractGzipAsync(archivePath, paths, written, cancel); break;
             }
@@ -48,7 +49,18 @@ public static class SafeExtractor
     {
         await using var file = File.OpenRead(archivePath);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        await using var tar = new TarReader(gzip);
+        await ExtractTarStreamAsync(gzip, paths, written, cancel);
+    }
+
+    static async Task ExtractTarAsync(string archivePath, EntryPaths paths, Dictionary<string, ExtractedFile> written, CancellationToken cancel)
+    {
+        await using var file = File.OpenRead(archivePath);
+        await ExtractTarStreamAsync(file, paths, written, cancel);
+    }
+
+    static async Task ExtractTarStreamAsync(Stream stream, EntryPaths paths, Dictionary<string, ExtractedFile> written, CancellationToken cancel)
+    {
+        await using var tar = new TarReader(stream);
         while (await tar.GetNextEntryAsync(copyData: false, cancel) is { } entry)
         {
             switch (entry.EntryType)

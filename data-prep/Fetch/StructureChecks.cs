@@ -48,6 +48,10 @@ public static class StructureChecks
                 await using (var tar = new TarReader(gzip))
                     while (await tar.GetNextEntryAsync(copyData: false, cancel) is { } entry) names.Add(Normalize(entry.Name));
                 break;
+            case ArchiveFormat.Tar:
+                await using (var tar = new TarReader(file))
+                    while (await tar.GetNextEntryAsync(copyData: false, cancel) is { } entry) names.Add(Normalize(entry.Name));
+                break;
             case ArchiveFormat.Gzip:
                 await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
                     await gzip.CopyToAsync(Stream.Null, cancel);

@@ -26,7 +26,8 @@ public sealed record DetectionDistillationSettings
 /// <summary>
 /// The full objective of Chen et al. (2017, eq. 1): L = L_RPN + L_RCN + gamma L_hint, where each of L_RPN and L_RCN is
 /// the weighted soft/hard classification loss plus lambda times the teacher-bounded regression loss.
-/// Components are returned separately ("rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint") for logging.
+/// Components are returned separately ("rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint") for logging, with
+/// "bounded": the teacher-bounded parts L_b of RPN and RCN (unweighted, detached, already inside the two "_reg" terms).
 /// </summary>
 public sealed class DetectionDistillation : nn.Module
 {
@@ -62,6 +63,7 @@ public sealed class DetectionDistillation : nn.Module
         var total = components["rpn_cls"] + Settings.Lambda * components["rpn_reg"]
                   + components["rcn_cls"] + Settings.Lambda * components["rcn_reg"]
                   + Settings.Gamma * components["hint"];
+        components["bounded"] = rpnReg.BoundedPart(student, teacher) + rcnReg.BoundedPart(student, teacher);
         return (components, total);
     }
 }

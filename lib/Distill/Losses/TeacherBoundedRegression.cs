@@ -18,11 +18,24 @@ public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, doub
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {
         if (teachers.Count != 1) throw new ArgumentException($"{Key} is bounded by one teacher; got {teachers.Count}.");
+        var (s, t, normaliser) = Select(student, teachers[0]);
+        return Loss(s, t, student[DetectionTaps.RegTargets(stage)], nu, margin, smoothL1Beta, normaliser);
+    }
+
+    /// <summary>The bound alone, sum of L_b over the regressed rows / sampled rows, without nu and detached: for logging.</summary>
+    public Tensor BoundedPart(Taps student, Taps teacher)
+    {
+        using var scope = NewDisposeScope();
+        var (s, t, normaliser) = Select(student, teacher);
+        return (Bounded(s.detach(), t, student[DetectionTaps.RegTargets(stage)], margin).sum() / normaliser).MoveToOuterDisposeScope();
+    }
+
+    (Tensor Student, Tensor Teacher, double Normaliser) Select(Taps student, Taps teacher)
+    {
         var index = student[DetectionTaps.RegIndex(stage)];
-        var s = student[DetectionTaps.Deltas(stage)].index_select(0, index);
-        var t = teachers[0][DetectionTaps.Deltas(stage)].index_select(0, index);
         long sampled = student[DetectionTaps.ClsIndex(stage)].shape[0];
-        return Loss(s, t, student[DetectionTaps.RegTargets(stage)], nu, margin, smoothL1Beta, Math.Max(1, sampled));
+        return (student[DetectionTaps.Deltas(stage)].index_select(0, index), teacher[DetectionTaps.Deltas(stage)].index_select(0, index),
+                Math.Max(1, sampled));
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed class CatalogTests
     {
         var ex = Assert.Throws<FetchException>(() => DatasetCatalog.Official.Get("mnist"));
 
-        Assert.Equal("Unknown data set 'mnist'. Known data sets: cifar10, cifar100, fashion-mnist, imagenet64.", ex.Message);
+        Assert.Equal("Unknown data set 'mnist'. Known data sets: cifar10, cifar100, fashion-mnist, imagenet64, voc2007, voc2012.", ex.Message);
     }
 
     [Fact]

@@ -29,6 +29,15 @@ static class TestArchives
         return memory.ToArray();
     }
 
+    /// <summary>An uncompressed .tar of regular files (PASCAL VOC's packing).</summary>
+    public static byte[] Tar(IEnumerable<(string Name, byte[] Data)> files)
+    {
+        using var memory = new MemoryStream();
+        using (var tar = new TarWriter(memory, TarEntryFormat.Pax, leaveOpen: true))
+            foreach (var (name, data) in files) tar.WriteEntry(File(name, data));
+        return memory.ToArray();
+    }
+
     /// <summary>A regular-file tar entry.</summary>
     public static PaxTarEntry File(string name, byte[] data) =>
         new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) };

@@ -32,7 +32,7 @@ public class DetectionDistillationStepTests : IClassFixture<SceneFixture>
         for (int i = 0; i < 8; i++)
         {
             var values = step.Step(batch.Images, batch.Targets);
-            Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint", "total"], values.Keys);
+            Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint", "bounded", "total"], values.Keys);
             double expected = values["rpn_cls"] + values["rpn_reg"] + values["rcn_cls"] + values["rcn_reg"] + 0.5 * values["hint"];
             Assert.Equal(expected, values["total"], 4);
             steps.Add(values);

@@ -53,6 +53,11 @@ public sealed class VocDataset
         return found.Count > 0 ? found : VocClasses;
     }
 
+    /// <summary>The first <paramref name="count"/> images of this split (all when it has fewer): a smoke-sized subset.</summary>
+    public VocDataset Take(int count) =>
+        count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "must be >= 0")
+                  : new VocDataset(Root, Split, Ids.Take(count).ToList(), Classes);
+
     public string AnnotationPath(string id) => Path.Combine(Root, "Annotations", id + ".xml");
 
     public VocAnnotation Annotation(int index)

@@ -81,6 +81,7 @@ public sealed class VocDetectionSource(VocDataset data, int imageSize, int batch
         var result = new List<VocDetection>();
         for (int k = 0; k < detections.Count; k++)
         {
+            if (detections[k].Scores.numel() == 0) continue;   // TorchSharp cannot copy an empty tensor to an array
             var boxes = detections[k].Boxes.cpu().data<float>().ToArray();
             var scores = detections[k].Scores.cpu().data<float>().ToArray();
             var labels = detections[k].Labels.cpu().data<long>().ToArray();

@@ -70,8 +70,8 @@ public sealed class RoiHeads : nn.Module
     {
         using var scope = NewDisposeScope();
         var pooled = pooler.Apply(features, rois).flatten(1);
-        var hidden = nn.functional.relu(fc7.forward(nn.functional.relu(fc6.forward(pooled))));
-        return (classifier.forward(hidden).MoveToOuterDisposeScope(), boxRegressor.forward(hidden).MoveToOuterDisposeScope());
+        var hidden = nn.functional.relu(fc7.call(nn.functional.relu(fc6.call(pooled))));
+        return (classifier.call(hidden).MoveToOuterDisposeScope(), boxRegressor.call(hidden).MoveToOuterDisposeScope());
     }
 
     /// <summary>Picks the training RoIs among the proposals (plus ground truth) of each image.</summary>
@@ -132,6 +132,14 @@ public sealed class RoiHeads : nn.Module
         {
             using var scope = NewDisposeScope();
             long count = imageProposals.shape[0];
+            if (count == 0)
+            {
+                // An image without proposals (the RPN dropped every box as too small) has no detections.
+                var none = new Detections(zeros(0, 4, device: logits.device), zeros(0, device: logits.device), zeros(0, dtype: int64, device: logits.device));
+                foreach (var t in new[] { none.Boxes, none.Scores, none.Labels }) t.MoveToOuterDisposeScope();
+                result.Add(none);
+                continue;
+            }
             var scores = nn.functional.softmax(logits.narrow(0, start, count), 1);
             var boxes = Coder.Decode(deltas.narrow(0, start, count), imageProposals).view(count, -1, 4);
             start += count;

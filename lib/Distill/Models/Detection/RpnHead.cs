@@ -33,10 +33,10 @@ public sealed class RpnHead : nn.Module<Tensor, (Tensor Logits, Tensor Deltas)>
     public override (Tensor Logits, Tensor Deltas) forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var hidden = nn.functional.relu(conv.forward(features));
+        var hidden = nn.functional.relu(conv.call(features));
         long b = features.shape[0], h = features.shape[2], w = features.shape[3];
-        var logits = objectness.forward(hidden).permute(0, 2, 3, 1).reshape(b, -1);
-        var deltas = boxDeltas.forward(hidden).view(b, anchorsPerPosition, 4, h, w).permute(0, 3, 4, 1, 2).reshape(b, -1, 4);
+        var logits = objectness.call(hidden).permute(0, 2, 3, 1).reshape(b, -1);
+        var deltas = boxDeltas.call(hidden).view(b, anchorsPerPosition, 4, h, w).permute(0, 3, 4, 1, 2).reshape(b, -1, 4);
         return (logits.MoveToOuterDisposeScope(), deltas.MoveToOuterDisposeScope());
     }
 }

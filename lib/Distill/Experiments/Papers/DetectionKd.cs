@@ -1,0 +1,110 @@
+using Distill.Experiments.Detection;
+using Distill.Losses;
+using Distill.Models.Detection;
+using Distill.Training;
+
+namespace Distill.Experiments.Papers;
+
+/// <summary>What the detection ablation varies by call: profile, data, seed and the distillation weights.</summary>
+public sealed record DetectionKdSettings
+{
+    public string Profile { get; init; } = Profiles.Smoke;
+    public string DataSet { get; init; } = DetectionDataSets.Scenes;
+    public int Seed { get; init; }
+    /// <summary>Hard-label share mu of the weighted soft cross-entropy.</summary>
+    public double Mu { get; init; } = 0.5;
+    /// <summary>Weight nu of the teacher-bounded term.</summary>
+    public double Nu { get; init; } = 0.5;
+    /// <summary>Margin m of the teacher bound.</summary>
+    public double Margin { get; init; } = 0.0;
+    public double Temperature { get; init; } = 1.0;
+    public double BackgroundWeight { get; init; } = 1.5;
+    /// <summary>Weight gamma of the hint loss where it is on.</summary>
+    public double Gamma { get; init; } = 0.5;
+}
+
+/// <summary>
+/// The ablation of Chen et al. (2017), "Learning Efficient Object Detection Models with Knowledge Distillation"
+/// (NeurIPS 2017), Table 3/5 style: a Faster R-CNN teacher, a smaller student from scratch, and the student with each
+/// component of L = L_RPN + L_RCN + gamma L_hint switched on alone (hint with adaptation; class-weighted soft
+/// cross-entropy with background weight 1.5; teacher-bounded regression) and all together (lambda = 1, gamma = 0.5).
+/// A component is off by its weight: hint off is gamma = 0, soft CE off is mu = 1 (hard labels only), the bound off
+/// is nu = 0. The student has a thinner, shallower backbone and a narrower box head than the teacher.
+/// Profiles: "smoke" (generated 128x128 scenes downscaled to 96, a few dozen images, 2 epochs; minutes on a CPU, not
+/// the paper's numbers) and "paper" (PASCAL VOC 2007 trainval/test at 512x512, 12 epochs, SGD 0.01 dropped at 9).
+/// </summary>
+public static class DetectionKd
+{
+    public const string Teacher = "det-teacher";
+
+    /// <summary>Row labels of the ablation table, keyed by experiment name, in table order.</summary>
+    public static readonly IReadOnlyList<(string Name, string Label)> Rows =
+    [
+        (Teacher, "Teacher"),
+        ("det-scratch", "Student from scratch"),
+        ("det-hint", "+ hint"),
+        ("det-softce", "+ weighted soft CE"),
+        ("det-bounded", "+ bounded regression"),
+        ("det-all", "all (hint + soft CE + bounded)"),
+    ];
+
+    public static string LabelOf(string name) => Rows.FirstOrDefault(r => r.Name == name).Label ?? name;
+
+    /// <summary>The six experiments, teacher first.</summary>
+    public static IReadOnlyList<DetectionExperiment> Ablation(DetectionKdSettings s)
+    {
+        bool paper = s.Profile == Profiles.Paper;
+        var student = StudentDetector(paper);
+        DetectionExperiment Run(string name, DetectorSpec detector, DetectionDistillationSettings? kd) => new()
+        {
+            Name = name,
+            DataSet = s.DataSet,
+            ImageSize = paper ? 512 : 96,
+            Detector = detector,
+            Teacher = kd is null ? null : Teacher,
+            Distillation = kd,
+            Optimizer = OptimizerSpec.Sgd(paper ? 0.01 : 0.02, 0.9, 1e-4),
+            Schedule = paper ? ScheduleSpec.MultiStep([9], warmupEpochs: 0.5) : ScheduleSpec.Constant(),
+            Epochs = paper ? 12 : 2,
+            BatchSize = paper ? 2 : 4,
+            TrainImages = paper ? null : 32,
+            TestImages = paper ? null : 12,
+            Seed = s.Seed,
+            Profile = s.Profile,
+        };
+        var all = new DetectionDistillationSettings
+        {
+            Mu = s.Mu, Nu = s.Nu, Margin = s.Margin, Temperature = s.Temperature, BackgroundWeight = s.BackgroundWeight, Gamma = s.Gamma, Lambda = 1.0,
+        };
+        return
+        [
+            Run(Teacher, TeacherDetector(paper), null),
+            Run("det-scratch", student, null),
+            Run("det-hint", student, all with { Mu = 1.0, Nu = 0.0 }),
+            Run("det-softce", student, all with { Gamma = 0.0, Nu = 0.0 }),
+            Run("det-bounded", student, all with { Gamma = 0.0, Mu = 1.0 }),
+            Run("det-all", student, all),
+        ];
+    }
+
+    /// <summary>Teacher: 5 VGG stages of two 3x3 convs (32-64-96-128-128), box head of width 1024 (paper) / 256 (smoke).</summary>
+    public static DetectorSpec TeacherDetector(bool paper) => Detector("vgg-teacher", [32, 64, 96, 128, 128], 2, paper ? 1024 : 256, paper);
+
+    /// <summary>Student: 5 VGG stages of one 3x3 conv (8-16-24-32-32), box head of width 256 (paper) / 64 (smoke).</summary>
+    public static DetectorSpec StudentDetector(bool paper) => Detector("vgg-student", [8, 16, 24, 32, 32], 1, paper ? 256 : 64, paper);
+
+    /// <summary>Stride-16 detectors; anchors and sampling sized to the profile's images (teacher and student share them).</summary>
+    static DetectorSpec Detector(string name, int[] widths, int convs, int headWidth, bool paper) => new()
+    {
+        Name = name,
+        Widths = widths,
+        ConvsPerStage = convs,
+        AnchorSizes = paper ? [64, 128, 256, 512] : [16, 32, 64],
+        Rpn = paper
+            ? new RpnSettings { PreNmsTopNTrain = 2000, PostNmsTopNTrain = 1000, PreNmsTopNTest = 1000, PostNmsTopNTest = 300 }
+            : new RpnSettings { PreNmsTopNTrain = 300, PostNmsTopNTrain = 150, PreNmsTopNTest = 150, PostNmsTopNTest = 50, BatchSizePerImage = 64 },
+        Head = paper
+            ? new RoiHeadsSettings { RepresentationSize = headWidth }
+            : new RoiHeadsSettings { RepresentationSize = headWidth, BatchSizePerImage = 32 },
+    };
+}
