@@ -47,8 +47,21 @@ public static class StreamAugment
     /// </summary>
     public static Tensor Train(Tensor clip, CompressedStream stream, int size, Random rng)
     {
-        var scales = stream == CompressedStream.IFrame ? IFrameScales : MotionScales;
-        int h = (int)clip.shape[2], w = (int)clip.shape[3], shorter = Math.Min(h, w);
+        var crop = DrawCrop((int)clip.shape[2], (int)clip.shape[3],
+            stream == CompressedStream.IFrame ? IFrameScales : MotionScales, rng);
+        using var cropped = Crop(clip, crop.Top, crop.Left, crop.Height, crop.Width);
+        var resized = Resize(cropped, stream, size, size);
+        if (!crop.Flip) return resized;
+        using (resized) return HorizontalFlip(resized, stream);
+    }
+
+    /// <summary>
+    /// Draws CoViAR's training crop for an h x w frame: width and height each a scale of the shorter side (at most one
+    /// scale step apart), at a corner or the centre, and a coin-flip mirror.
+    /// </summary>
+    internal static StreamCrop DrawCrop(int h, int w, double[] scales, Random rng)
+    {
+        int shorter = Math.Min(h, w);
         int i = rng.Next(scales.Length), j = Math.Clamp(i + rng.Next(-1, 2), 0, scales.Length - 1);
         int cw = (int)(shorter * scales[i]), ch = (int)(shorter * scales[j]);
         var (top, left) = rng.Next(5) switch
@@ -59,10 +72,7 @@ public static class StreamAugment
             3 => (h - ch, w - cw),
             _ => ((h - ch) / 2, (w - cw) / 2),
         };
-        using var cropped = Crop(clip, top, left, ch, cw);
-        var resized = Resize(cropped, stream, size, size);
-        if (rng.Next(2) == 0) return resized;
-        using (resized) return HorizontalFlip(resized, stream);
+        return new StreamCrop(top, left, ch, cw, rng.Next(2) == 1);
     }
 
     /// <summary>Test transform: resize so the shorter side is <paramref name="scaleSize"/>, then a centre crop.</summary>

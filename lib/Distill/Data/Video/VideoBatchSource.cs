@@ -129,7 +129,7 @@ public sealed class VideoBatchSource : IBatchSource
             ? SegmentSampler.Train(index.FrameCount, Options.Segments, CompressedStream.MotionVector, rng)
             : SegmentSampler.Test(index.FrameCount, Options.Segments, CompressedStream.MotionVector);
         using var streams = SegmentStreams.Load(index, frames, Options.Accumulate);
-        return Transform(streams, Options.Train ? TrainCrop(index.Height, index.Width, rng) : null);
+        return Transform(streams, Options.Train ? StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng) : null);
     }
 
     /// <summary>
@@ -150,27 +150,6 @@ public sealed class VideoBatchSource : IBatchSource
             return StreamAugment.Normalise(shaped, stream);
         }).ToList();
         return cat(parts, 1).reshape(-1, size, size).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// CoViAR's training crop, drawn once per video so the three streams stay aligned: width and height each a scale of
-    /// the shorter side (at most one scale step apart), at a corner or the centre, and a coin-flip mirror.
-    /// </summary>
-    internal static StreamCrop TrainCrop(int h, int w, Random rng)
-    {
-        var scales = StreamAugment.MotionScales;
-        int shorter = Math.Min(h, w);
-        int i = rng.Next(scales.Length), j = Math.Clamp(i + rng.Next(-1, 2), 0, scales.Length - 1);
-        int cw = (int)(shorter * scales[i]), ch = (int)(shorter * scales[j]);
-        var (top, left) = rng.Next(5) switch
-        {
-            0 => (0, 0),
-            1 => (0, w - cw),
-            2 => (h - ch, 0),
-            3 => (h - ch, w - cw),
-            _ => ((h - ch) / 2, (w - cw) / 2),
-        };
-        return new StreamCrop(top, left, ch, cw, rng.Next(2) == 1);
     }
 }
 
