@@ -10,10 +10,6 @@ public class MultiTeacherTests
 {
     public MultiTeacherTests() => TorchRuntime.Initialize(seed: 7, quiet: true);
 
-    static Taps Logits(Tensor logits) => new(logits, []);
-
-    static readonly Tensor NoLabels = zeros(1, dtype: ScalarType.Int64);
-
     [Fact]
     public void ThreeTeacherExampleMatchesTheHandComputedValue()
     {
@@ -25,7 +21,7 @@ public class MultiTeacherTests
         var a = tensor(new[] { 2 * Math.Log(3), 0 }, dtype: ScalarType.Float64).reshape(1, 2);
         var b = zeros(1, 2, dtype: ScalarType.Float64);
         var c = tensor(new[] { 0, 2 * Math.Log(3) }, dtype: ScalarType.Float64).reshape(1, 2);
-        var loss = new MultiTeacher(temperature: 2, weights: [1, 1, 2]).Compute(Logits(student), [Logits(a), Logits(b), Logits(c)], NoLabels);
+        var loss = new MultiTeacher(temperature: 2, weights: [1, 1, 2]).Compute(LogitTaps.Of(student), [LogitTaps.Of(a), LogitTaps.Of(b), LogitTaps.Of(c)], LogitTaps.NoLabels);
         Assert.Equal(0.75 * Math.Log(27.0 / 16.0), loss.item<double>(), 14);
     }
 
@@ -35,10 +31,10 @@ public class MultiTeacherTests
         var student = randn(4, 6, dtype: ScalarType.Float64);
         var t1 = randn(4, 6, dtype: ScalarType.Float64) * 2;
         var t2 = randn(4, 6, dtype: ScalarType.Float64) * 2;
-        var single = new MultiTeacher(3).Compute(Logits(student), [Logits(t1)], NoLabels).item<double>();
-        Assert.Equal(new HintonKd(3).Compute(Logits(student), [Logits(t1)], NoLabels).item<double>(), single, 12);
-        var both = new MultiTeacher(3).Compute(Logits(student), [Logits(t1), Logits(t2)], NoLabels).item<double>();
-        var second = new MultiTeacher(3).Compute(Logits(student), [Logits(t2)], NoLabels).item<double>();
+        var single = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1)], LogitTaps.NoLabels).item<double>();
+        Assert.Equal(new HintonKd(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1)], LogitTaps.NoLabels).item<double>(), single, 12);
+        var both = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1), LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
+        var second = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
         Assert.Equal((single + second) / 2, both, 12);
     }
 
@@ -50,7 +46,7 @@ public class MultiTeacherTests
         var student = (randn(3, 5, dtype: ScalarType.Float64) * 2).requires_grad_(true);
         var teachers = Enumerable.Range(0, 3).Select(_ => randn(3, 5, dtype: ScalarType.Float64) * 2).ToArray();
         var term = new MultiTeacher(t, w);
-        Tensor Loss() => term.Compute(Logits(student), teachers.Select(Logits).ToList(), NoLabels);
+        Tensor Loss() => term.Compute(LogitTaps.Of(student), teachers.Select(LogitTaps.Of).ToList(), LogitTaps.NoLabels);
         Assert.Equal(15, GradientCheck.AssertMatchesFiniteDifferences(Loss, [student]));
 
         // d/dz_S of T^2 sum_k w_k (1/N) KL(q_k || p_S) = T (p_S - sum_k w_k q_k) / N
@@ -77,8 +73,8 @@ public class MultiTeacherTests
     public void WeightCountMustMatchTheTeachers()
     {
         var z = zeros(2, 3);
-        var error = Assert.Throws<InvalidOperationException>(() => new MultiTeacher(4, [1, 1]).Compute(Logits(z), [Logits(z), Logits(z), Logits(z)], NoLabels));
+        var error = Assert.Throws<InvalidOperationException>(() => new MultiTeacher(4, [1, 1]).Compute(LogitTaps.Of(z), [LogitTaps.Of(z), LogitTaps.Of(z), LogitTaps.Of(z)], LogitTaps.NoLabels));
         Assert.Contains("2 teacher weights but the experiment has 3 teachers", error.Message);
-        Assert.Throws<InvalidOperationException>(() => new MultiTeacher().Compute(Logits(z), [], NoLabels));
+        Assert.Throws<InvalidOperationException>(() => new MultiTeacher().Compute(LogitTaps.Of(z), [], LogitTaps.NoLabels));
     }
 }

@@ -10,15 +10,11 @@ public class OfflineEnsembleTests
 {
     public OfflineEnsembleTests() => TorchRuntime.Initialize(seed: 15, quiet: true);
 
-    static Taps Logits(Tensor logits) => new(logits, []);
-
-    static readonly Tensor NoLabels = zeros(1, dtype: ScalarType.Int64);
-
     static (Taps Student, Taps[] Teachers) Batch(int teachers, int seed)
     {
         manual_seed(seed);
-        var student = Logits(randn(3, 5, dtype: ScalarType.Float64));
-        var ts = Enumerable.Range(0, teachers).Select(_ => Logits(randn(3, 5, dtype: ScalarType.Float64) * 2)).ToArray();
+        var student = LogitTaps.Of(randn(3, 5, dtype: ScalarType.Float64));
+        var ts = Enumerable.Range(0, teachers).Select(_ => LogitTaps.Of(randn(3, 5, dtype: ScalarType.Float64) * 2)).ToArray();
         return (student, ts);
     }
 
@@ -28,7 +24,7 @@ public class OfflineEnsembleTests
         var (student, teachers) = Batch(3, 1);
         return Enumerable.Range(0, steps).Select(_ =>
         {
-            ensemble.Compute(student, teachers, NoLabels);
+            ensemble.Compute(student, teachers, LogitTaps.NoLabels);
             return ensemble.LastWeights.ToArray();
         }).ToArray();
     }
@@ -53,7 +49,7 @@ public class OfflineEnsembleTests
         var reference = WeightSequence(seed: 11, steps: 10);
         var (student, teachers) = Batch(3, 1);
         var first = new OfflineEnsemble(3, seed: 11);
-        for (int s = 0; s < 6; s++) first.Compute(student, teachers, NoLabels);
+        for (int s = 0; s < 6; s++) first.Compute(student, teachers, LogitTaps.NoLabels);
         Assert.Equal(6, first.Steps);
         var saved = new MemoryStream();
         first.save(new BinaryWriter(saved));
@@ -65,7 +61,7 @@ public class OfflineEnsembleTests
         Assert.Equal(6, resumed.Steps);
         for (int s = 6; s < 10; s++)
         {
-            resumed.Compute(student, teachers, NoLabels);
+            resumed.Compute(student, teachers, LogitTaps.NoLabels);
             Assert.Equal(reference[s], resumed.LastWeights);
         }
         // A pure function of (seed, step): nothing but the counter carries state.
@@ -103,7 +99,7 @@ public class OfflineEnsembleTests
         const double T = 2;
         var (student, teachers) = Batch(3, 9);
         var ensemble = new OfflineEnsemble(3, T, EnsembleWeighting.Mean);
-        double loss = ensemble.Compute(student, teachers, NoLabels).item<double>();
+        double loss = ensemble.Compute(student, teachers, LogitTaps.NoLabels).item<double>();
         Assert.Equal(new[] { 1.0 / 3, 1.0 / 3, 1.0 / 3 }, ensemble.LastWeights);
 
         // reference computed in probability space, element by element
@@ -125,8 +121,8 @@ public class OfflineEnsembleTests
         // zero weights take the log-space path through log 0 = -inf; the mixture must still be exactly teacher 2
         var (student, teachers) = Batch(3, 10);
         var ensemble = new OfflineEnsemble(3, 4, EnsembleWeighting.Fixed, weights: [0, 1, 0]);
-        double loss = ensemble.Compute(student, teachers, NoLabels).item<double>();
-        double single = new OfflineKl(4).Compute(student, [teachers[1]], NoLabels).item<double>();
+        double loss = ensemble.Compute(student, teachers, LogitTaps.NoLabels).item<double>();
+        double single = new OfflineKl(4).Compute(student, [teachers[1]], LogitTaps.NoLabels).item<double>();
         Assert.Equal(single, loss, 12);
     }
 
@@ -136,7 +132,7 @@ public class OfflineEnsembleTests
         var (student, teachers) = Batch(3, 11);
         var logits = student.Logits.requires_grad_(true);
         var ensemble = new OfflineEnsemble(3, 3, EnsembleWeighting.Fixed, weights: [0.2, 0.5, 0.3]);
-        int n = GradientCheck.AssertMatchesFiniteDifferences(() => ensemble.Compute(Logits(logits), teachers, NoLabels), [logits]);
+        int n = GradientCheck.AssertMatchesFiniteDifferences(() => ensemble.Compute(LogitTaps.Of(logits), teachers, LogitTaps.NoLabels), [logits]);
         Assert.Equal(15, n);
         Assert.All(teachers, t => Assert.Null(t.Logits.grad));
     }
@@ -157,6 +153,6 @@ public class OfflineEnsembleTests
             Assert.Throws<ArgumentException>(() => new OfflineEnsemble(2, 4, EnsembleWeighting.Fixed, weights: [0.4, 0.5])).Message);
         var (student, teachers) = Batch(3, 12);
         Assert.Contains("built for 2 teachers, given 3",
-            Assert.Throws<ArgumentException>(() => new OfflineEnsemble(2).Compute(student, teachers, NoLabels)).Message);
+            Assert.Throws<ArgumentException>(() => new OfflineEnsemble(2).Compute(student, teachers, LogitTaps.NoLabels)).Message);
     }
 }
