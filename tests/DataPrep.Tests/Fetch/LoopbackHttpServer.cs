@@ -53,6 +53,16 @@ sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>Serves <paramref name="resource"/> at <paramref name="path"/> ("/folder/file").</summary>
     public void Serve(string path, Resource resource) => resources[path] = resource;
 
+    /// <summary>A server that answers "/name" with the bytes of each file directly in <paramref name="folder"/>
+    /// (a stand-in for a data set's web server).</summary>
+    public static LoopbackHttpServer ForFolder(string folder)
+    {
+        var server = new LoopbackHttpServer();
+        foreach (var file in Directory.GetFiles(folder))
+            server.Serve("/" + Path.GetFileName(file), new Resource(File.ReadAllBytes(file)));
+        return server;
+    }
+
     /// <summary>The folder URL that <see cref="Serve"/> paths under <paramref name="folder"/> share.</summary>
     public Uri Folder(string folder) => new(BaseUrl, folder.Trim('/') + "/");
 

@@ -1,3 +1,4 @@
+using DataPrep.Tests.Fetch;
 using System.IO.Compression;
 using System.Text;
 using DataPrep.Video;
@@ -34,7 +35,7 @@ public sealed class VideoPreparationTests : IDisposable
         StoredRar.Write(Path.Combine(server, "test_train_splits.rar"), splitFiles);
 
         using var http = new HttpClient();
-        using var web = new LocalFileServer(server);
+        await using var web = LoopbackHttpServer.ForFolder(server);
         var dataset = VideoDatasets.Hmdb51.At(web.BaseUrl);
         var prepared = await new VideoPreparation(http, reencoder, TextWriter.Null).RunAsync(dataset, Path.Combine(dir, "data"));
 
@@ -52,10 +53,10 @@ public sealed class VideoPreparationTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(Path.Combine(home, "reencode-failures.tsv")).Length);
 
         // Run again: nothing downloaded or re-encoded.
-        var requests = web.Requests;
+        var requests = web.Requests.Count;
         var again = await new VideoPreparation(http, reencoder, TextWriter.Null).RunAsync(dataset, Path.Combine(dir, "data"));
         Assert.Equal((0, 4, 1), (again.Reencode.Encoded, again.Reencode.AlreadyDone, again.Reencode.Failures.Count));
-        Assert.Equal(requests, web.Requests);
+        Assert.Equal(requests, web.Requests.Count);
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class VideoPreparationTests : IDisposable
         }
 
         using var http = new HttpClient();
-        using var web = new LocalFileServer(server);
+        await using var web = LoopbackHttpServer.ForFolder(server);
         var prepared = await new VideoPreparation(http, reencoder, TextWriter.Null)
             .RunAsync(VideoDatasets.Ucf101.At(web.BaseUrl), Path.Combine(dir, "data"));
 
@@ -98,7 +99,7 @@ public sealed class VideoPreparationTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(dir, "server"));
         using var http = new HttpClient();
-        using var web = new LocalFileServer(Path.Combine(dir, "server"));
+        await using var web = LoopbackHttpServer.ForFolder(Path.Combine(dir, "server"));
         var error = await Assert.ThrowsAsync<IOException>(() => new VideoPreparation(http, reencoder, TextWriter.Null)
             .RunAsync(VideoDatasets.Ucf101.At(web.BaseUrl), Path.Combine(dir, "data")));
         Assert.Equal($"{web.BaseUrl}UCF101.rar: the server answered 404 Not Found", error.Message);
