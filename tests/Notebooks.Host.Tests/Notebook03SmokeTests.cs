@@ -53,7 +53,7 @@ public sealed class Notebook03SmokeTests(Notebook03Run run) : IClassFixture<Note
 {
     static string Plain(JsonObject output) => FeatureRun.Text(output["data"]?["text/plain"]);
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void Smoke_run_finishes_without_error_outputs()
     {
         var errors = run.Outputs.Where(o => (string?)o["output_type"] == "error").Select(o => o.ToJsonString()).ToList();
@@ -62,7 +62,7 @@ public sealed class Notebook03SmokeTests(Notebook03Run run) : IClassFixture<Note
         Assert.Equal("", TestNotebooks.NbformatProblems(Path.Combine(run.OutFolder, "03-detection-kd.ipynb")));
     }
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void Report_holds_the_ablation_table_the_images_and_the_charts()
     {
         var table = Plain(Assert.Single(run.Cell("c10-table")["outputs"]!.AsArray())!.AsObject());

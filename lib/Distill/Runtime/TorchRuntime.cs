@@ -4,11 +4,12 @@ using static TorchSharp.torch;
 namespace Distill.Runtime;
 
 /// <summary>What <see cref="TorchRuntime.Initialize"/> set up.</summary>
-public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTorch, int Threads, int Seed, NativeLoad Native)
+/// <param name="OneDnn">Whether libtorch's oneDNN CPU kernels are on (<see cref="Runtime.OneDnn"/>).</param>
+public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTorch, int Threads, int Seed, bool OneDnn, NativeLoad Native)
 {
     public bool IsCuda => Device.type == DeviceType.CUDA;
     public override string ToString() =>
-        $"distill: device {DeviceName}, libtorch {LibTorch}, {Threads} threads, seed {Seed}" +
+        $"distill: device {DeviceName}, libtorch {LibTorch}, {Threads} threads, oneDNN {(OneDnn ? "on" : "off")}, seed {Seed}" +
         (Native.Patched ? " (glue patched for this libstdc++)" : "");
 }
 
@@ -20,6 +21,14 @@ public static class TorchRuntime
 {
     /// <summary>DISTILL_DEVICE=cpu forces the CPU even where CUDA is present; =cuda makes its absence an error.</summary>
     public const string DeviceVariable = "DISTILL_DEVICE";
+
+    /// <summary>
+    /// DISTILL_ONEDNN=on turns libtorch's oneDNN CPU kernels on (<see cref="OneDnn"/>); the default is off. oneDNN runs
+    /// CPU convolutions about twice as fast, but libtorch's cached oneDNN primitives give wrong results (NaN) when torch
+    /// work moves from one OS thread to another, which notebook kernels, async code and test runners do all the time.
+    /// Turn it on only in a program that keeps all torch work on one thread (the `distill` CLI, the benchmarks).
+    /// </summary>
+    public const string OneDnnVariable = "DISTILL_ONEDNN";
 
     static RuntimeInfo? current;
 
@@ -57,8 +66,17 @@ public static class TorchRuntime
                     $"Reference TorchSharp-cuda-linux, or set {TorchNative.TorchLibVariable} to a PyTorch install's torch/lib.");
             torch.InitializeDeviceType(DeviceType.CPU);
         }
-        return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, native);
+        OneDnn.Enabled = OneDnnWanted(Environment.GetEnvironmentVariable(OneDnnVariable));
+        return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, OneDnn.Enabled, native);
     }
+
+    /// <summary>The value of <see cref="OneDnnVariable"/> as a switch: unset or empty means off.</summary>
+    public static bool OneDnnWanted(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "off" or "0" => false,
+        "on" or "1" => true,
+        var other => throw new ArgumentException($"{OneDnnVariable}={other}: expected on or off."),
+    };
 
     public static void Seed(int seed, bool cudaToo)
     {

@@ -17,7 +17,7 @@ public class DetectionDistillationStepTests : IClassFixture<SceneFixture>
         this.scenes = scenes;
     }
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void DistillationLossDecreasesOverSteps()
     {
         var student = SceneFixture.Detector(VggBackbone.Student());
@@ -49,7 +49,7 @@ public class DetectionDistillationStepTests : IClassFixture<SceneFixture>
         Assert.True(WithoutRcnReg(steps[^1]) < WithoutRcnReg(steps[0]) - 0.03, trace);
     }
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void PlainStepTrainsOnFasterRcnnLosses()
     {
         var model = SceneFixture.Detector(VggBackbone.Student());

@@ -55,7 +55,7 @@ public sealed class DetectionRunnerTests : IClassFixture<SceneFixture>, IDisposa
         public void Report(DetectionEpochMetrics value) => throw new OperationCanceledException($"simulated kill after epoch {value.Epoch}");
     }
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void InterruptedDistillationResumesToIdenticalWeights()
     {
         var straight = Runner("straight");
@@ -93,7 +93,7 @@ public sealed class DetectionRunnerTests : IClassFixture<SceneFixture>, IDisposa
         Assert.Equal(resumed.Summary.MeanAp, again.Summary.MeanAp);
     }
 
-    [Fact(Skip = "Quarantined (issue 8, open): detection training intermittently gets NaN gradients out of the first conv layer's backward on real scene batches; unskip when the cause is fixed")]
+    [Fact]
     public void TeacherRunNamesItsLossesAsTheDistillationDoesAndMissingTeacherIsExplained()
     {
         var runner = Runner("plain");

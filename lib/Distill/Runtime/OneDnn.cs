@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace Distill.Runtime;
+
+/// <summary>
+/// libtorch's switch for its oneDNN (formerly MKL-DNN) CPU kernels: at::globalContext().setUserEnabledMkldnn(bool),
+/// which TorchSharp 0.107 does not expose, reached through libtorch_cpu's C++ entry points. With the switch off,
+/// convolutions and the other oneDNN-backed operators run on ATen's own CPU kernels; CUDA tensors are unaffected.
+/// Why it exists: oneDNN primitives that libtorch caches and runs from two managed threads at once corrupt each other's
+/// outputs (measured: whole feature maps of NaN in about one detection step in four while two trainings share a
+/// process; none in thousands of steps with the switch off). See <see cref="TorchRuntime.OneDnnVariable"/>.
+/// </summary>
+public static class OneDnn
+{
+    const string Library = "libtorch_cpu.so";
+
+    /// <summary>Whether libtorch may use oneDNN kernels on the CPU (libtorch's default is true).</summary>
+    public static bool Enabled
+    {
+        get => UserEnabledMkldnn(GlobalContext());
+        set => SetUserEnabledMkldnn(GlobalContext(), value);
+    }
+
+    /// <summary>Whether this libtorch has the C++ entry points (any libtorch 2.x build does); false means
+    /// <see cref="Enabled"/> would throw <see cref="EntryPointNotFoundException"/>.</summary>
+    public static bool Available
+    {
+        get
+        {
+            try { GlobalContext(); return true; }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return false; }
+        }
+    }
+
+    [DllImport(Library, EntryPoint = "_ZN2at13globalContextEv")]
+    static extern IntPtr GlobalContext();
+
+    [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+    [return: MarshalAs(UnmanagedType.I1)]
+    static extern bool UserEnabledMkldnn(IntPtr context);
+
+    [DllImport(Library, EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.I1)] bool enabled);
+}
