@@ -32,6 +32,11 @@ static class RunVerb
                 {
                     var result = await NotebookRunner.RunAsync(path, parse.GetValue(output)!, overrides, restore, Console.Out, cancel);
                     if (result.Succeeded) Console.WriteLine($"notebooks: {path} -> {result.NotebookPath}, {result.ReportPath}");
+                    else if (result.Interrupted)
+                    {
+                        Console.Error.WriteLine($"notebooks: {path} interrupted in cell {result.FailedCellId}; what ran is in {result.ReportPath}");
+                        return 130;
+                    }
                     else
                     {
                         Console.Error.WriteLine($"notebooks: {path} failed in cell {result.FailedCellId}; see {result.ReportPath} (the last good report, if any, is untouched)");

@@ -7,8 +7,9 @@ using Notebooks.Host.Report;
 
 namespace Notebooks.Host.Run;
 
-/// <summary>Where a run left its executed notebook and report, and which cell failed (null when all ran).</summary>
-public sealed record RunResult(string NotebookPath, string ReportPath, string? FailedCellId, int ExecutedCells)
+/// <summary>Where a run left its executed notebook and report, and which cell failed (null when all ran);
+/// <paramref name="Interrupted"/> when that cell was stopped by Ctrl+C or SIGTERM rather than by an error.</summary>
+public sealed record RunResult(string NotebookPath, string ReportPath, string? FailedCellId, int ExecutedCells, bool Interrupted = false)
 {
     public bool Succeeded => FailedCellId is null;
 }
@@ -16,7 +17,10 @@ public sealed record RunResult(string NotebookPath, string ReportPath, string? F
 /// <summary>
 /// Runs a notebook top to bottom and writes OUT/NAME.ipynb and OUT/NAME.html. A failing cell stops the run; its
 /// error is in both files, which are then written as NAME.failed.ipynb / NAME.failed.html so the last good report
-/// stays where it was. Every file is written to a temporary name first and moved into place.
+/// stays where it was. Every file is written to a temporary name first and moved into place. Cells run on one
+/// <see cref="CellThread"/>; when <c>cancel</c> fires (the CLI wires Ctrl+C and SIGTERM to it) the running cell gets an
+/// "interrupted" error and the files are written at once, like a failed run. The cell itself cannot be stopped from
+/// outside; the process ending does that, and training cells lose nothing beyond their last checkpoint.
 /// </summary>
 public static class NotebookRunner
 {
@@ -41,31 +45,54 @@ public static class NotebookRunner
         var clock = Stopwatch.StartNew();
         var code = notebook.Cells.Where(c => c.Kind == CellKind.Code).ToList();
         string? failed = null;
+        bool interrupted = false;
         int count = 0;
+        using var cells = new CellThread($"cells of {name}");
+        var interrupt = Task.Delay(Timeout.Infinite, cancel);
         foreach (var cell in code)
         {
             cell.ExecutionCount = ++count;
             var cellClock = Stopwatch.StartNew();
-            bool ok = cell.Kernel is "csharp" or "C#" or "c#"
-                ? await kernel.RunAsync(cell, count, cancel)
-                : Unsupported(cell);
-            log.WriteLine($"{name}: cell {count}/{code.Count} ({cell.Id}) {(ok ? "ok" : "FAILED")} in {cellClock.Elapsed.TotalSeconds:0.0} s");
+            bool ok;
+            if (cell.Kernel is "csharp" or "C#" or "c#")
+            {
+                int number = count;
+                var run = cells.Run(() => kernel.RunAsync(cell, number, cancel));
+                interrupted = await Task.WhenAny(run, interrupt) != run;
+                ok = !interrupted && await run;
+            }
+            else ok = Unsupported(cell);
+            if (interrupted)
+                new CellOutputs(cell).Add(new ErrorOutput("Interrupted", $"stopped by Ctrl+C or SIGTERM after {cellClock.Elapsed.TotalSeconds:0.0} s in this cell",
+                    ["Interrupted: the run was stopped while this cell was running; training state is in the last checkpoint, and running the notebook again resumes from it"]));
+            log.WriteLine($"{name}: cell {count}/{code.Count} ({cell.Id}) {(interrupted ? "INTERRUPTED" : ok ? "ok" : "FAILED")} in {cellClock.Elapsed.TotalSeconds:0.0} s");
             if (!ok) { failed = cell.Id; break; }
         }
         notebook.Metadata["notebooks_host"] = new JsonObject
         {
-            ["status"] = failed is null ? "ok" : "failed",
+            ["status"] = interrupted ? "interrupted" : failed is null ? "ok" : "failed",
             ["failed_cell"] = failed,
             ["parameters"] = new JsonObject(overrides.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["duration_s"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
         };
         Directory.CreateDirectory(outDirectory);
         var stem = Path.Combine(outDirectory, failed is null ? name : name + ".failed");
-        WriteAtomically(stem + ".ipynb", Ipynb.ToJson(notebook));
-        WriteAtomically(stem + ".html", HtmlReport.Render(notebook, name));
+        // An interrupted cell may still be writing into its outputs (or a display handle's) on the cell thread: hold every
+        // cell's output lock (what CellOutputs writes under) while the files are rendered.
+        var locked = new List<object>();
+        try
+        {
+            foreach (var cell in code) { Monitor.Enter(cell.Outputs); locked.Add(cell.Outputs); }
+            WriteAtomically(stem + ".ipynb", Ipynb.ToJson(notebook));
+            WriteAtomically(stem + ".html", HtmlReport.Render(notebook, name));
+        }
+        finally
+        {
+            foreach (var l in locked) Monitor.Exit(l);
+        }
         if (failed is null)
             foreach (var stale in new[] { ".failed.ipynb", ".failed.html" }) File.Delete(Path.Combine(outDirectory, name + stale));
-        return new RunResult(stem + ".ipynb", stem + ".html", failed, count);
+        return new RunResult(stem + ".ipynb", stem + ".html", failed, count, interrupted);
     }
 
     /// <summary>Writes the HTML report of an executed notebook; returns its path (the notebook's, with .html).</summary>
