@@ -93,8 +93,11 @@ int dv_fail(dv_reader *r, int code, const char *fmt, ...) __attribute__((format(
 const char *dv_averr(int code, char *buf, size_t len);
 void dv_capture_ffmpeg_log(void);
 
-/* dv_yuv420.c: one 4:2:0 row (w luma samples, (w + 1) / 2 chroma samples each) as w RGB24 pixels. */
-void dv_yuv420_row(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, uint8_t *out);
+/*
+ * dv_yuv420.c: one 4:2:0 row (w luma samples, (w + 1) / 2 chroma samples each) as w RGB24 pixels. The planes may be
+ * read up to `readable` pixels (>= w; the frame's padding), which lets the last, partial vector step run vectorised.
+ */
+void dv_yuv420_row(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, int readable, uint8_t *out);
 
 /*
  * dv_rgb.c: the current frame as RGB24. When dv_rgb_by_rows, row y converts on its own (dv_rgb_row); otherwise
@@ -106,7 +109,6 @@ int dv_rgb_whole(dv_reader *r, uint8_t *dst);
 
 /* dv_field.c */
 typedef struct { int x0, x1, y0, y1; int16_t vx, vy; } dv_block;
-int dv_block_of(int source, int bw, int bh, int src_x, int src_y, int dst_x, int dst_y, int w, int h, dv_block *b);
 const AVMotionVector *dv_frame_vectors(const AVFrame *f, size_t *count);
 int dv_grid_build(dv_grid *g, const AVMotionVector *mvs, size_t count, int w, int h);
 void dv_grid_free(dv_grid *g);
@@ -119,6 +121,22 @@ static inline int dv_clamp(int v, int lo, int hi)
 static inline int dv_size_ok(int w, int h)
 {
     return w > 0 && h > 0 && w <= DV_MAX_SIDE && h <= DV_MAX_SIDE;
+}
+
+/*
+ * The block a vector covers, clipped to the w x h frame, with its field value (dst - src); 0 when the vector does not
+ * count or its block lies outside the frame. The block is centred on (dst_x, dst_y) as FFmpeg describes it.
+ */
+static inline int dv_block_of(int source, int bw, int bh, int src_x, int src_y, int dst_x, int dst_y, int w, int h, dv_block *b)
+{
+    if (source >= 0 || bw < 1 || bw > 64 || bh < 1 || bh > 64) return 0;
+    b->x0 = dv_clamp(dst_x - bw / 2, 0, w);
+    b->x1 = dv_clamp(dst_x - bw / 2 + bw, 0, w);
+    b->y0 = dv_clamp(dst_y - bh / 2, 0, h);
+    b->y1 = dv_clamp(dst_y - bh / 2 + bh, 0, h);
+    b->vx = (int16_t)dv_clamp(dst_x - src_x, -DV_MAX_SIDE, DV_MAX_SIDE);
+    b->vy = (int16_t)dv_clamp(dst_y - src_y, -DV_MAX_SIDE, DV_MAX_SIDE);
+    return b->x0 < b->x1 && b->y0 < b->y1;
 }
 
 #endif

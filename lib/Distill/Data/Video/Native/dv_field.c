@@ -16,22 +16,6 @@ const AVMotionVector *dv_frame_vectors(const AVFrame *f, size_t *count)
     return *count ? (const AVMotionVector *)sd->data : NULL;
 }
 
-/*
- * The block a vector covers, clipped to the w x h frame, with its field value (dst - src); 0 when the vector does not
- * count or its block lies outside the frame. The block is centred on (dst_x, dst_y) as FFmpeg describes it.
- */
-int dv_block_of(int source, int bw, int bh, int src_x, int src_y, int dst_x, int dst_y, int w, int h, dv_block *b)
-{
-    if (source >= 0 || bw < 1 || bw > 64 || bh < 1 || bh > 64) return 0;
-    b->x0 = dv_clamp(dst_x - bw / 2, 0, w);
-    b->x1 = dv_clamp(dst_x - bw / 2 + bw, 0, w);
-    b->y0 = dv_clamp(dst_y - bh / 2, 0, h);
-    b->y1 = dv_clamp(dst_y - bh / 2 + bh, 0, h);
-    b->vx = (int16_t)dv_clamp(dst_x - src_x, -DV_MAX_SIDE, DV_MAX_SIDE);
-    b->vy = (int16_t)dv_clamp(dst_y - src_y, -DV_MAX_SIDE, DV_MAX_SIDE);
-    return b->x0 < b->x1 && b->y0 < b->y1;
-}
-
 /* Copies the current frame's motion vectors (at most cap) into dst; returns how many were copied. */
 DV_EXPORT int dv_mvs(dv_reader *r, dv_mv *dst, int32_t cap)
 {

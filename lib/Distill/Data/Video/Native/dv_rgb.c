@@ -17,13 +17,20 @@
 
 int dv_rgb_by_rows(const AVFrame *f)
 {
-    return f->format == AV_PIX_FMT_YUV420P;
+    return f->format == AV_PIX_FMT_YUV420P && f->linesize[0] > 0 && f->linesize[1] > 0 && f->linesize[2] > 0;
+}
+
+/* Pixels each row of the frame's planes can be read up to: the line sizes, which FFmpeg pads past the width. */
+static int dv_readable(const AVFrame *f)
+{
+    int n = f->linesize[0], c = 2 * (f->linesize[1] < f->linesize[2] ? f->linesize[1] : f->linesize[2]);
+    return n < c ? n : c;
 }
 
 void dv_rgb_row(const AVFrame *f, int y, uint8_t *row)
 {
     dv_yuv420_row(f->data[0] + (ptrdiff_t)y * f->linesize[0], f->data[1] + (ptrdiff_t)(y / 2) * f->linesize[1],
-                  f->data[2] + (ptrdiff_t)(y / 2) * f->linesize[2], f->width, row);
+                  f->data[2] + (ptrdiff_t)(y / 2) * f->linesize[2], f->width, dv_readable(f), row);
 }
 
 int dv_rgb_whole(dv_reader *r, uint8_t *dst)

@@ -12,6 +12,8 @@
  * The vector paths add B's terms with 16-bit saturation, which only ever saturates where sat gives 255 anyway.
  * The result is within one level of the exact BT.601 formula.
  */
+#include <string.h>
+
 #include "distill_video.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -52,7 +54,7 @@ static void dv_yuv420_row_scalar(const uint8_t *py, const uint8_t *pu, const uin
 
 /* 16 pixels per step in 128-bit registers. */
 __attribute__((target("ssse3")))
-static void dv_yuv420_row_ssse3(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, uint8_t *out)
+static void dv_yuv420_row_ssse3(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, int readable, uint8_t *out)
 {
     DV_RGB24_MASKS;
     __m128i m[9];
@@ -60,8 +62,10 @@ static void dv_yuv420_row_ssse3(const uint8_t *py, const uint8_t *pu, const uint
     const __m128i ky = _mm_set1_epi16(DV_KY), krv = _mm_set1_epi16(DV_KRV), kgu = _mm_set1_epi16(DV_KGU),
                   kgv = _mm_set1_epi16(DV_KGV), kbu = _mm_set1_epi16(DV_KBU), koff = _mm_set1_epi16(DV_KOFF),
                   k128 = _mm_set1_epi16(128), zero = _mm_setzero_si128();
+    uint8_t spill[48];
     int x = 0;
-    for (; x + 16 <= w; x += 16) {
+    for (; x < w && x + 16 <= readable; x += 16) {
+        uint8_t *dst = x + 16 <= w ? out + 3 * x : spill; /* a last, partial step goes through spill */
         __m128i y8 = _mm_loadu_si128((const __m128i *)(py + x));
         __m128i u = _mm_sub_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pu + x / 2)), zero), k128);
         __m128i v = _mm_sub_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(pv + x / 2)), zero), k128);
@@ -79,15 +83,16 @@ static void dv_yuv420_row_ssse3(const uint8_t *py, const uint8_t *pu, const uint
         for (int k = 0; k < 3; k++) {
             __m128i o = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(r, m[3 * k]), _mm_shuffle_epi8(g, m[3 * k + 1])),
                                      _mm_shuffle_epi8(b, m[3 * k + 2]));
-            _mm_storeu_si128((__m128i *)(out + 3 * x + 16 * k), o);
+            _mm_storeu_si128((__m128i *)(dst + 16 * k), o);
         }
+        if (dst == spill) memcpy(out + 3 * x, spill, (size_t)(w - x) * 3);
     }
     dv_yuv420_row_scalar(py, pu, pv, x, w, out);
 }
 
 /* 32 pixels per step: the two 128-bit lanes hold pixels x..x+15 and x+16..x+31, each as in the SSSE3 path. */
 __attribute__((target("avx2")))
-static void dv_yuv420_row_avx2(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, uint8_t *out)
+static void dv_yuv420_row_avx2(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, int readable, uint8_t *out)
 {
     DV_RGB24_MASKS;
     __m256i m[9];
@@ -95,8 +100,10 @@ static void dv_yuv420_row_avx2(const uint8_t *py, const uint8_t *pu, const uint8
     const __m256i ky = _mm256_set1_epi16(DV_KY), krv = _mm256_set1_epi16(DV_KRV), kgu = _mm256_set1_epi16(DV_KGU),
                   kgv = _mm256_set1_epi16(DV_KGV), kbu = _mm256_set1_epi16(DV_KBU), koff = _mm256_set1_epi16(DV_KOFF),
                   k128 = _mm256_set1_epi16(128), zero = _mm256_setzero_si256();
+    uint8_t spill[96];
     int x = 0;
-    for (; x + 32 <= w; x += 32) {
+    for (; x < w && x + 32 <= readable; x += 32) {
+        uint8_t *dst = x + 32 <= w ? out + 3 * x : spill; /* a last, partial step goes through spill */
         __m256i y8 = _mm256_loadu_si256((const __m256i *)(py + x));
         __m256i u = _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(pu + x / 2))), k128);
         __m256i v = _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(pv + x / 2))), k128);
@@ -114,18 +121,20 @@ static void dv_yuv420_row_avx2(const uint8_t *py, const uint8_t *pu, const uint8
         for (int k = 0; k < 3; k++) {
             __m256i o = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(r, m[3 * k]), _mm256_shuffle_epi8(g, m[3 * k + 1])),
                                         _mm256_shuffle_epi8(b, m[3 * k + 2]));
-            _mm_storeu_si128((__m128i *)(out + 3 * x + 16 * k), _mm256_castsi256_si128(o));
-            _mm_storeu_si128((__m128i *)(out + 3 * x + 48 + 16 * k), _mm256_extracti128_si256(o, 1));
+            _mm_storeu_si128((__m128i *)(dst + 16 * k), _mm256_castsi256_si128(o));
+            _mm_storeu_si128((__m128i *)(dst + 48 + 16 * k), _mm256_extracti128_si256(o, 1));
         }
+        if (dst == spill) memcpy(out + 3 * x, spill, (size_t)(w - x) * 3);
     }
-    dv_yuv420_row_ssse3(py + x, pu + x / 2, pv + x / 2, w - x, out + 3 * x);
+    if (x < w) dv_yuv420_row_ssse3(py + x, pu + x / 2, pv + x / 2, w - x, readable - x, out + 3 * x);
 }
 #endif
 
-typedef void (*dv_row_fn)(const uint8_t *, const uint8_t *, const uint8_t *, int, uint8_t *);
+typedef void (*dv_row_fn)(const uint8_t *, const uint8_t *, const uint8_t *, int, int, uint8_t *);
 
-static void dv_yuv420_row_portable(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, uint8_t *out)
+static void dv_yuv420_row_portable(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, int readable, uint8_t *out)
 {
+    (void)readable;
     dv_yuv420_row_scalar(py, pu, pv, 0, w, out);
 }
 
@@ -139,7 +148,7 @@ static dv_row_fn dv_pick_row(void)
     return dv_yuv420_row_portable;
 }
 
-void dv_yuv420_row(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, uint8_t *out)
+void dv_yuv420_row(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int w, int readable, uint8_t *out)
 {
     static dv_row_fn row;
     dv_row_fn f = __atomic_load_n(&row, __ATOMIC_RELAXED);
@@ -147,5 +156,5 @@ void dv_yuv420_row(const uint8_t *py, const uint8_t *pu, const uint8_t *pv, int 
         f = dv_pick_row();
         __atomic_store_n(&row, f, __ATOMIC_RELAXED);
     }
-    f(py, pu, pv, w, out);
+    f(py, pu, pv, w, readable < w ? w : readable, out);
 }
