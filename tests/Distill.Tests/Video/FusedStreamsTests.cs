@@ -13,18 +13,29 @@ public sealed class FusedStreamsTests(SyntheticVideoFixture video) : IClassFixtu
     public void FusedPassMatchesRasterisePredictResidualOnTheMovingPatch() => AssertFusedMatchesSteps(video.Path, expectOutside: false);
 
     [Fact]
-    public void FusedPassMatchesRasterisePredictResidualWhereSourcesLeaveTheFrame()
+    public void FusedPassMatchesRasterisePredictResidualWhereSourcesLeaveTheFrame() =>
+        AssertFusedMatchesSteps(Encode("scroll.avi", "testsrc2=size=128x96:rate=25:duration=1 -vf scroll=horizontal=0.03:vertical=0.02 -c:v mpeg4 -q:v 1"), expectOutside: true);
+
+    /// <summary>CoViAR's width, 340 = 21 macroblocks + 4 pixels: the last cell of every row is partial.</summary>
+    [Fact]
+    public void FusedPassMatchesTheStepsWhenTheWidthIsNotAWholeNumberOfBlocks() =>
+        AssertFusedMatchesSteps(Encode("scroll-340.avi", "testsrc2=size=340x48:rate=25:duration=1 -vf scroll=horizontal=0.01 -c:v mpeg4 -q:v 1"), expectOutside: true);
+
+    /// <summary>H.264's 4x4 to 16x16 partitions put the block grid on 4-pixel cells; an odd width leaves a 2-pixel cell.</summary>
+    [Fact]
+    public void FusedPassMatchesTheStepsOnH264PartitionsAndAnOddWidth() =>
+        AssertFusedMatchesSteps(Encode("scroll-h264.mkv", "testsrc2=size=202x98:rate=25:duration=1 -vf scroll=horizontal=0.02:vertical=0.01 -c:v libx264 -pix_fmt yuv420p"), expectOutside: false);
+
+    string Encode(string name, string filterAndCodec)
     {
-        var path = Path.Combine(video.Folder, "scroll.avi");
-        var psi = new ProcessStartInfo("ffmpeg", $"-v error -y -f lavfi -i testsrc2=size=128x96:rate=25:duration=1 -vf scroll=horizontal=0.03:vertical=0.02 -c:v mpeg4 -q:v 1 -g 12 -bf 0 \"{path}\"")
+        var path = Path.Combine(video.Folder, name);
+        var psi = new ProcessStartInfo("ffmpeg", $"-v error -y -f lavfi -i {filterAndCodec} -g 12 -bf 0 \"{path}\"")
         { RedirectStandardError = true, UseShellExecute = false };
-        using (var ffmpeg = Process.Start(psi)!)
-        {
-            var error = ffmpeg.StandardError.ReadToEnd();
-            ffmpeg.WaitForExit();
-            Assert.True(ffmpeg.ExitCode == 0, error);
-        }
-        AssertFusedMatchesSteps(path, expectOutside: true);
+        using var ffmpeg = Process.Start(psi)!;
+        var error = ffmpeg.StandardError.ReadToEnd();
+        ffmpeg.WaitForExit();
+        Assert.True(ffmpeg.ExitCode == 0, error);
+        return path;
     }
 
     [Fact]
