@@ -25,6 +25,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -121,6 +126,27 @@ static inline int dv_clamp(int v, int lo, int hi)
 static inline int dv_size_ok(int w, int h)
 {
     return w > 0 && h > 0 && w <= DV_MAX_SIDE && h <= DV_MAX_SIDE;
+}
+
+/* The end of the run of pixels from x on whose (x, y) pairs in the field row f equal pixel x's; 4 pairs at a time. */
+static inline int dv_run_end(const int16_t *f, int x, int w)
+{
+    uint32_t pair;
+    memcpy(&pair, f + 2 * x, sizeof pair);
+    int end = x + 1;
+#ifdef __SSE2__
+    const __m128i same = _mm_set1_epi32((int)pair);
+    while (end + 4 <= w && _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(f + 2 * end)), same)) == 0xffff)
+        end += 4;
+#endif
+    for (;;) {
+        uint32_t next;
+        if (end >= w) break;
+        memcpy(&next, f + 2 * end, sizeof next);
+        if (next != pair) break;
+        end++;
+    }
+    return end;
 }
 
 /*

@@ -14,8 +14,7 @@ DV_EXPORT int dv_accumulate(const int16_t *acc_prev, const int16_t *field, int32
         int16_t *o = acc + (size_t)y * w * 2;
         for (int x = 0; x < w;) {
             int16_t vx = f[2 * x], vy = f[2 * x + 1];
-            int end = x + 1;
-            while (end < w && f[2 * end] == vx && f[2 * end + 1] == vy) end++;
+            int end = dv_run_end(f, x, w);
             int qy = dv_clamp(y - vy, 0, h - 1);
             const int16_t *a = acc_prev + (size_t)qy * w * 2;
             if (x - vx >= 0 && end - vx <= w) {

@@ -44,8 +44,7 @@ DV_EXPORT int dv_predict_residual(const uint8_t *ref, const int16_t *field, cons
         int16_t *o = residual + (size_t)y * w * 3;
         for (int x = 0; x < w;) {
             int16_t vx = f[2 * x], vy = f[2 * x + 1];
-            int end = x + 1;
-            while (end < w && f[2 * end] == vx && f[2 * end + 1] == vy) end++;
+            int end = dv_run_end(f, x, w);
             int sy = dv_clamp(y - vy, 0, h - 1);
             const uint8_t *s = ref + (size_t)sy * w * 3;
             if (x - vx >= 0 && end - vx <= w) {
