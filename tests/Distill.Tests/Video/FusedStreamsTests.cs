@@ -57,6 +57,30 @@ public sealed class FusedStreamsTests(SyntheticVideoFixture video) : IClassFixtu
         Assert.Equal(Enumerable.Range(12, 12).Select(t => (t, 1, t - 12)), seen);
     }
 
+    /// <summary>Segment sampling's read: only the sampled frames come out, with the streams a full read gives them.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SampledReadYieldsExactlyTheSampledFramesWithTheFullReadsStreams(bool accumulate)
+    {
+        var kept = GopReader.Read(video.Path, accumulate).ToList();
+        (int Gop, int Position)[] sampled = [(0, 3), (0, 5), (1, 0), (1, 7)];
+        var seen = new List<(int Gop, int Position)>();
+        foreach (var f in CompressedFrames.Read(video.Path, sampled.ToHashSet(), accumulate))
+        {
+            seen.Add((f.Gop, f.GopPosition));
+            Assert.Equal(kept[f.Gop].FirstFrame + f.GopPosition, f.FrameIndex);
+            Assert.Equal(kept[f.Gop].IFrame, f.IFrame);
+            if (f.GopPosition == 0) continue;
+            var p = kept[f.Gop].PFrames[f.GopPosition - 1];
+            Assert.Equal(p.MotionVectors, f.MotionVectors);
+            Assert.Equal(p.Residual, f.Residual);
+            Assert.Equal(p.AccumulatedMotionVectors, f.AccumulatedMotionVectors);
+            Assert.Equal(p.AccumulatedResidual, f.AccumulatedResidual);
+        }
+        Assert.Equal(sampled, seen);
+    }
+
     static void AssertFusedMatchesSteps(string path, bool expectOutside)
     {
         using var reader = new CompressedVideoReader(path);
