@@ -26,6 +26,11 @@ public sealed class FusedStreamsTests(SyntheticVideoFixture video) : IClassFixtu
     public void FusedPassMatchesTheStepsOnH264PartitionsAndAnOddWidth() =>
         AssertFusedMatchesSteps(Encode("scroll-h264.mkv", "testsrc2=size=202x98:rate=25:duration=1 -vf scroll=horizontal=0.02:vertical=0.01 -c:v libx264 -pix_fmt yuv420p"), expectOutside: false);
 
+    /// <summary>4:4:4 frames are not the shim's own converter's: they go through swscale, whole, into a padded image.</summary>
+    [Fact]
+    public void FusedPassMatchesTheStepsOnA444VideoConvertedBySwscale() =>
+        AssertFusedMatchesSteps(Encode("scroll-444.mkv", "testsrc2=size=202x98:rate=25:duration=1 -vf scroll=horizontal=0.02 -c:v libx264 -pix_fmt yuv444p"), expectOutside: false);
+
     string Encode(string name, string filterAndCodec)
     {
         var path = Path.Combine(video.Folder, name);

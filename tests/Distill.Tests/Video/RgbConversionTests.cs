@@ -77,6 +77,28 @@ public sealed class RgbConversionTests : IDisposable
         Assert.InRange(worst, 1, 3);
     }
 
+    [Fact]
+    public void SwscaleFallbackWritesEveryPixelOfAFormatTheOwnConverterDoesNotTake()
+    {
+        // 4:4:4 goes through swscale; 202 pixels is no whole number of its 8-pixel steps, the case where a tight
+        // destination stride made swscale skip the last pixels of each row.
+        var video = Path.Combine(folder, "testsrc2-444.mkv");
+        Ffmpeg($"-f lavfi -i testsrc2=size=202x48:rate=25:duration=1 -frames:v 2 -c:v libx264 -pix_fmt yuv444p \"{video}\"");
+        var expected = Ffmpeg($"-i \"{video}\" -f rawvideo -pix_fmt rgb24 -");
+        using var reader = new CompressedVideoReader(video);
+        int frame = 0, worst = 0;
+        while (reader.Next())
+        {
+            var rgb = new byte[202 * 48 * 3];
+            Array.Fill(rgb, (byte)0xAB);
+            reader.ReadRgb(rgb);
+            for (int i = 0; i < rgb.Length; i++) worst = Math.Max(worst, Math.Abs(rgb[i] - expected[frame * rgb.Length + i]));
+            frame++;
+        }
+        Assert.Equal(2, frame);
+        Assert.InRange(worst, 0, 3);
+    }
+
     /// <summary>The shim's documented fixed-point formula (dv_yuv420.c), computed here one value at a time.</summary>
     static int[] FixedPoint(int luma, int u, int v)
     {
