@@ -3,6 +3,7 @@
 // every GOP's I-frame (RGB), each P-frame's motion-vector field and residual, against `ffmpeg -i FILE -f null -`,
 // FFmpeg's own plain decode of the same file on the same machine. Goal: extraction >= 0.8 of ffmpeg's rate.
 // Both wall and CPU time are reported: on a shared machine wall time mostly measures the neighbours' load.
+// The sampled rows read what a training or test loader reads for one video (SegmentSampler's centre frames).
 //
 // usage: video-throughput VIDEO [--repeats N] [--threads N]
 //   --threads: decoder threads for both sides (default 1; 0 = FFmpeg's automatic choice, as plain `ffmpeg -i` uses).
@@ -25,6 +26,8 @@ var decode = Best(repeats, () => InProcess(() => GopReader.Index(video, threads)
 var extract = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: false)));
 var accumulated = Best(repeats, () => InProcess(() => Extract(video, threads, accumulate: true)));
 var kept = Best(repeats, () => InProcess(() => KeepGops(video, threads)));
+var test25 = Best(repeats, () => InProcess(() => ExtractSampled(info, SegmentSampler.TestSegments, threads)));
+var train3 = Best(repeats, () => InProcess(() => ExtractSampled(info, SegmentSampler.TrainSegments, threads)));
 
 int frames = info.FrameCount;
 string threadsText = threads == 0 ? "auto" : threads.ToString(CultureInfo.InvariantCulture);
@@ -38,6 +41,8 @@ Report("reader: decode + exported MVs, no pixel work", decode);
 Report("extraction: I-frame RGB + MV field + residual", extract);
 Report("extraction + CoViAR accumulated MV and residual", accumulated);
 Report("extraction kept as GOPs (GopReader, copies per frame)", kept);
+Report($"sampled: {SegmentSampler.TestSegments} TSN test segments (I + MV + residual)", test25);
+Report($"sampled: {SegmentSampler.TrainSegments} TSN segments (training)", train3);
 double cpuRatio = ffmpeg.Cpu / extract.Cpu, wallRatio = ffmpeg.Wall / extract.Wall;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"extraction / ffmpeg decode: {cpuRatio:F2} by cpu time, {wallRatio:F2} by wall time (goal >= 0.80 by cpu time: {(cpuRatio >= 0.8 ? "met" : "NOT met")})"));
@@ -52,6 +57,18 @@ static void Extract(string path, int threads, bool accumulate)
 {
     long checksum = 0;
     foreach (var f in CompressedFrames.Read(path, accumulate, threads: threads))
+        checksum += f.IFrame[0] + f.MotionVectors[0] + f.Residual[0];
+    GC.KeepAlive(checksum);
+}
+
+// What SegmentStreams.Load reads for one video: the sampled frames' streams and the RGB references leading to them.
+static void ExtractSampled(VideoIndex index, int segments, int threads)
+{
+    var frames = SegmentSampler.Test(index.FrameCount, segments, CompressedStream.MotionVector);
+    var sampled = frames.Select(f => SegmentSampler.Locate(index, f, CompressedStream.IFrame))
+        .Concat(frames.Select(f => SegmentSampler.Locate(index, f, CompressedStream.MotionVector))).ToHashSet();
+    long checksum = 0;
+    foreach (var f in CompressedFrames.Read(index.Path, sampled, threads: threads))
         checksum += f.IFrame[0] + f.MotionVectors[0] + f.Residual[0];
     GC.KeepAlive(checksum);
 }

@@ -5,7 +5,7 @@ namespace Distill.Data.Video;
 /// <summary>
 /// Loads the sampled frames of one compressed stream as a float tensor [T, C, H, W] in raw units: I-frames RGB
 /// 0..255 (C = 3), motion vectors in pixels with CoViAR's sign (C = 2: x, y), residuals -255..255 (C = 3).
-/// The video is decoded once; only the GOPs holding sampled frames get pixel work.
+/// The video is decoded once; only the sampled frames and the references leading to them get pixel work.
 /// </summary>
 public static class CompressedClip
 {
@@ -13,14 +13,12 @@ public static class CompressedClip
     {
         var wanted = frames.Select(f => SegmentSampler.Locate(index, f, stream)).ToArray();
         var slots = wanted.Select((w, slot) => (w, slot)).ToLookup(x => x.w, x => x.slot);
-        var gopsNeeded = wanted.Select(w => w.Gop).ToHashSet();
         int h = index.Height, w = index.Width;
         var planes = new Tensor?[wanted.Length];
         using var scope = NewDisposeScope();
-        foreach (var f in CompressedFrames.Read(index.Path, accumulate && stream != CompressedStream.IFrame, gopsNeeded.Contains))
+        foreach (var f in CompressedFrames.Read(index.Path, wanted.ToHashSet(), accumulate && stream != CompressedStream.IFrame))
         {
             var key = (f.Gop, f.GopPosition);
-            if (!slots.Contains(key)) continue;
             var plane = stream switch
             {
                 CompressedStream.IFrame => Chw(tensor(f.IFrame, [h, w, 3])),

@@ -52,7 +52,24 @@ public sealed class CompressedFrame
 /// </summary>
 public static class CompressedFrames
 {
-    public static IEnumerable<CompressedFrame> Read(string path, bool accumulate = false, Func<int, bool>? wantedGop = null, int threads = 1)
+    /// <summary>Every frame of the GOPs <paramref name="wantedGop"/> accepts (all when null), with all its streams.</summary>
+    public static IEnumerable<CompressedFrame> Read(string path, bool accumulate = false, Func<int, bool>? wantedGop = null, int threads = 1) =>
+        Read(path, accumulate, wantedGop, frames: null, threads);
+
+    /// <summary>
+    /// Only the sampled <paramref name="frames"/> (GOP, position in the GOP), as segment sampling asks for them. A GOP
+    /// is decoded without pixel work unless it holds a sampled frame; inside it, frames before the last sampled one
+    /// that are not sampled themselves only become the next frame's RGB reference (and, when accumulating, extend the
+    /// accumulated field) and are not yielded; frames after it get no pixel work.
+    /// </summary>
+    public static IEnumerable<CompressedFrame> Read(string path, IReadOnlySet<(int Gop, int Position)> frames, bool accumulate = false, int threads = 1)
+    {
+        var last = frames.GroupBy(f => f.Gop).ToDictionary(g => g.Key, g => g.Max(f => f.Position));
+        return Read(path, accumulate, last.ContainsKey, frames, threads, last);
+    }
+
+    static IEnumerable<CompressedFrame> Read(string path, bool accumulate, Func<int, bool>? wantedGop, IReadOnlySet<(int Gop, int Position)>? frames,
+                                             int threads, IReadOnlyDictionary<int, int>? lastPosition = null)
     {
         using var reader = new CompressedVideoReader(path, threads);
         CompressedFrame? frame = null;
@@ -85,14 +102,22 @@ public static class CompressedFrames
                 reader.ReadRgb(frame.IFrame);
                 frame.IFrame.CopyTo(frame.Decoded, 0);
                 if (accumulate) Array.Clear(frame.AccumulatedMotionVectors!);
+                if (frames is not null && !frames.Contains((gop, 0))) continue;
             }
             else
             {
                 frame.GopPosition++;
+                if (lastPosition is not null && frame.GopPosition > lastPosition[gop]) continue;
+                bool sampled = frames is null || frames.Contains((gop, frame.GopPosition));
                 // The previous frame's pixels become the reference; two buffers take turns.
                 var reference = frame.Decoded;
                 frame.Decoded = spare!;
                 spare = reference;
+                if (!sampled && !accumulate)
+                {
+                    reader.ReadRgb(frame.Decoded);
+                    continue;
+                }
                 reader.ReadPStreams(reference, frame.Decoded, frame.MotionVectors, frame.Residual);
                 if (accumulate)
                 {
@@ -100,8 +125,10 @@ public static class CompressedFrames
                     MotionField.Accumulate(previous, frame.MotionVectors, info.Width, info.Height, spareAccumulated!);
                     frame.AccumulatedMotionVectors = spareAccumulated;
                     spareAccumulated = previous;
-                    MotionField.PredictResidual(frame.IFrame, frame.AccumulatedMotionVectors!, frame.Decoded, info.Width, info.Height, frame.AccumulatedResidual!);
+                    if (sampled)
+                        MotionField.PredictResidual(frame.IFrame, frame.AccumulatedMotionVectors!, frame.Decoded, info.Width, info.Height, frame.AccumulatedResidual!);
                 }
+                if (!sampled) continue;
             }
             yield return frame;
         }

@@ -16,13 +16,13 @@ public sealed record SegmentStreams(Tensor IFrame, Tensor MotionVectors, Tensor 
     {
         var iWanted = frames.Select(f => SegmentSampler.Locate(index, f, CompressedStream.IFrame)).ToArray();
         var pWanted = frames.Select(f => SegmentSampler.Locate(index, f, CompressedStream.MotionVector)).ToArray();
-        var gops = iWanted.Concat(pWanted).Select(w => w.Gop).ToHashSet();
+        var sampled = iWanted.Concat(pWanted).ToHashSet();
         int h = index.Height, w = index.Width;
         var iPlanes = new Tensor?[frames.Count];
         var mvPlanes = new Tensor?[frames.Count];
         var resPlanes = new Tensor?[frames.Count];
         using var scope = NewDisposeScope();
-        foreach (var f in CompressedFrames.Read(index.Path, accumulate, gops.Contains))
+        foreach (var f in CompressedFrames.Read(index.Path, sampled, accumulate))
         {
             var key = (f.Gop, f.GopPosition);
             Tensor? iFrame = null, mv = null, res = null;

@@ -31,7 +31,7 @@ public struct DecodedFrameInfo
 }
 
 /// <summary>
-/// The native shim (Data/Video/Native/distill_video.c, built into libdistill_video.so next to Distill.dll by the
+/// The native shim (Data/Video/Native/*.c around distill_video.h, built into libdistill_video.so next to Distill.dll by the
 /// library's build) bound through function pointers, so no process-wide DllImport resolver is claimed.
 /// </summary>
 static unsafe class VideoNative
@@ -70,7 +70,7 @@ static unsafe class VideoNative
         if (path is null)
             throw new VideoBackendUnavailableException(
                 $"The compressed-domain video reader needs {LibraryFile} next to Distill.dll (looked in {string.Join(", ", candidates.Where(c => c is not null).Distinct())}). " +
-                $"lib/Distill builds it from Data/Video/Native/distill_video.c when FFmpeg's development files are present: {AptHint}, then rebuild lib/Distill.");
+                $"lib/Distill builds it from Data/Video/Native/*.c when FFmpeg's development files are present: {AptHint}, then rebuild lib/Distill.");
         IntPtr lib;
         try { lib = NativeLibrary.Load(path); }
         catch (DllNotFoundException e)
