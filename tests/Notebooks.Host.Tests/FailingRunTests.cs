@@ -5,7 +5,7 @@ namespace Notebooks.Host.Tests;
 
 /// <summary>A cell that throws stops the run with a non-zero exit, its error is written, and the last good report survives.</summary>
 [Collection(NotebookRuns.Name)]
-public sealed class FailingRunTests(FeatureRun _) : IDisposable
+public sealed class FailingRunTests : IDisposable
 {
     readonly string folder = TestNotebooks.ScratchFolder("failing");
 

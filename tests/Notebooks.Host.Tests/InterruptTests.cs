@@ -7,7 +7,7 @@ namespace Notebooks.Host.Tests;
 /// what ran, the busy cell marked as interrupted, as a failed run beside the last good report.
 /// </summary>
 [Collection(NotebookRuns.Name)]
-public sealed class InterruptTests(FeatureRun _) : IDisposable
+public sealed class InterruptTests : IDisposable
 {
     readonly string folder = TestNotebooks.ScratchFolder("interrupt");
 
