@@ -8,7 +8,13 @@ namespace Distill.Data.Video;
 /// <param name="ImageSize">Side of the square input the models are built for (CoViAR: 224).</param>
 /// <param name="Train">Random frame per segment, shuffled order, multi-scale crop and flip; else centre frames, fixed order, resize and centre crop.</param>
 /// <param name="Accumulate">CoViAR's accumulated motion vectors and residuals (traced back to the I-frame).</param>
-public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true)
+/// <param name="Mirror">
+/// Training flips half the videos horizontally (CoViAR, for UCF-101 and HMDB51, whose actions keep their class in a
+/// mirror). Off for sets whose classes a mirror turns into other classes: moving right vs left, turning clockwise vs
+/// counterclockwise (the generated action set; likewise Something-Something).
+/// </param>
+public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true,
+    bool Mirror = true)
 {
     /// <summary>Evaluation options for the same input size.</summary>
     public static VideoLoaderOptions Test(int batchSize, int segments, int imageSize) => new(batchSize, segments, imageSize, Train: false);
@@ -18,7 +24,7 @@ public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSi
 /// Batches of compressed videos for the CoViAR networks (Wu et al., CVPR 2018) and their distillation: each video
 /// becomes <see cref="VideoLoaderOptions.Segments"/> TSN segments, each segment its I-frame (3 channels), motion vectors
 /// (2) and residual (3) packed as in <see cref="StreamLayout"/>, geometrically augmented alike (one crop and one flip per
-/// video; a flip negates the vectors' x, a resize rescales them) and normalised per stream as CoViAR does
+/// video; a flip, where the set allows it, negates the vectors' x, a resize rescales them) and normalised per stream as CoViAR does
 /// (<see cref="StreamAugment.Normalise"/>). Images are [N, S * 8, size, size], labels [N]. Every video is decoded once
 /// up front without pixel work; files that cannot be read are skipped and listed in <see cref="Skipped"/>.
 /// Epoch e is a pure function of (seed, e).
@@ -129,7 +135,9 @@ public sealed class VideoBatchSource : IBatchSource
             ? SegmentSampler.Train(index.FrameCount, Options.Segments, CompressedStream.MotionVector, rng)
             : SegmentSampler.Test(index.FrameCount, Options.Segments, CompressedStream.MotionVector);
         using var streams = SegmentStreams.Load(index, frames, Options.Accumulate);
-        return Transform(streams, Options.Train ? StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng) : null);
+        if (!Options.Train) return Transform(streams, crop: null);
+        var crop = StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng);
+        return Transform(streams, crop with { Flip = crop.Flip && Options.Mirror });
     }
 
     /// <summary>

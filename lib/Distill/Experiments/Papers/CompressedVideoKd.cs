@@ -46,11 +46,16 @@ public sealed record CompressedVideoKd
 
     public int Seed { get; init; }
 
-    /// <summary>Input size and segments of a profile: smoke 32x32, 3 training and 5 test segments; paper 224x224, 3 and 25 (CoViAR).</summary>
-    public static VideoDataSettings DataFor(string profile, string root) => profile switch
+    /// <summary>
+    /// Input size and segments of a profile on set <paramref name="dataSet"/> under <paramref name="root"/>: smoke 32x32,
+    /// 3 training and 5 test segments; paper 224x224, 3 and 25 (CoViAR). Training flips only where a mirror keeps the
+    /// classes (<see cref="VideoDataSets.MirrorKeepsClasses"/>).
+    /// </summary>
+    public static VideoDataSettings DataFor(string profile, string dataSet, string root) => profile switch
     {
-        Profiles.Smoke => new VideoDataSettings(root, 1, 32, SegmentSampler.TrainSegments, 5),
-        Profiles.Paper => new VideoDataSettings(root, 1, 224, SegmentSampler.TrainSegments, SegmentSampler.TestSegments),
+        Profiles.Smoke => new VideoDataSettings(root, 1, 32, SegmentSampler.TrainSegments, 5, VideoDataSets.MirrorKeepsClasses(dataSet)),
+        Profiles.Paper => new VideoDataSettings(root, 1, 224, SegmentSampler.TrainSegments, SegmentSampler.TestSegments,
+            VideoDataSets.MirrorKeepsClasses(dataSet)),
         _ => throw new ArgumentException($"profile '{profile}' is not one of {string.Join(", ", Profiles.All)}"),
     };
 
@@ -65,7 +70,7 @@ public sealed record CompressedVideoKd
             throw new DatasetNotFoundException(dataSet == VideoDataSets.Actions
                 ? $"No action set in {root}. Generate it with `dotnet data-prep/bin/Release/net10.0/data-prep.dll make-actions --out {root}` (environment/reproduce.sh does)."
                 : $"No prepared {dataSet} in {root}. Prepare it with `data-prep video {dataSet} --root {Path.GetDirectoryName(Path.GetFullPath(root))}`.");
-        var data = DataFor(profile, root);
+        var data = DataFor(profile, dataSet, root);
         int classes = ActionSplits.Read(root, data.Split).Classes.Count;
         var study = new CompressedVideoKd { Profile = profile, DataSet = dataSet, Data = data, NumClasses = classes };
         return profile == Profiles.Smoke
