@@ -44,6 +44,18 @@ public sealed class CompressedVideoKdTests : IDisposable
     }
 
     [Fact]
+    public void TrainingFlipsOnlySetsWhoseClassesSurviveAMirror()
+    {
+        // The generated set's classes include moving right vs left: a mirror would relabel them.
+        Assert.False(CompressedVideoKd.DataFor(Profiles.Smoke, VideoDataSets.Actions, root).Mirror);
+        Assert.False(CompressedVideoKd.DataFor(Profiles.Paper, VideoDataSets.Actions, root).Mirror);
+        Assert.True(CompressedVideoKd.DataFor(Profiles.Paper, VideoDataSets.Ucf101, root).Mirror);
+        Assert.True(CompressedVideoKd.DataFor(Profiles.Smoke, VideoDataSets.Hmdb51, root).Mirror);
+        WriteSplits();
+        Assert.False(CompressedVideoKd.For(Profiles.Smoke, root).Data.Mirror);
+    }
+
+    [Fact]
     public void StudyBuildsThreeTeachersAndFiveStudentsAsThePaper()
     {
         WriteSplits();

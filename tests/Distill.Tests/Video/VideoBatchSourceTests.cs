@@ -72,6 +72,33 @@ public sealed class VideoBatchSourceTests(SyntheticVideoFixture video) : IClassF
     }
 
     [Fact]
+    public void WithoutMirrorTrainingDrawsTheSameCropsButNeverFlips()
+    {
+        TorchRuntime.Initialize(seed: 1, quiet: true);
+        var options = new VideoLoaderOptions(BatchSize: 1, Segments: 2, Size, Train: true, Seed: 5);
+        var mirrored = new VideoBatchSource([new(video.Path, 0)], numClasses: 3, options);
+        var unmirrored = new VideoBatchSource([new(video.Path, 0)], numClasses: 3, options with { Mirror = false });
+        var index = mirrored.Videos[0].Index;
+        int flipsDrawn = 0;
+        for (int seed = 0; seed < 6; seed++)
+        {
+            // Example draws the segment frames, then the crop, from its generator: replay the draws.
+            var rng = new Random(seed);
+            var frames = SegmentSampler.Train(index.FrameCount, 2, CompressedStream.MotionVector, rng);
+            var crop = StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng);
+            flipsDrawn += crop.Flip ? 1 : 0;
+            using var streams = SegmentStreams.Load(index, frames, accumulate: true);
+            using var drawn = mirrored.Transform(streams, crop);
+            using var unflipped = mirrored.Transform(streams, crop with { Flip = false });
+            using var withMirror = mirrored.Example(index, new Random(seed));
+            using var withoutMirror = unmirrored.Example(index, new Random(seed));
+            Assert.True(withMirror.allclose(drawn, rtol: 0, atol: 0), $"seed {seed}: the mirrored source follows the draw");
+            Assert.True(withoutMirror.allclose(unflipped, rtol: 0, atol: 0), $"seed {seed}: the unmirrored source is never flipped");
+        }
+        Assert.InRange(flipsDrawn, 1, 5);
+    }
+
+    [Fact]
     public void DamagedFilesAreSkippedAndCounted()
     {
         TorchRuntime.Initialize(seed: 1, quiet: true);
