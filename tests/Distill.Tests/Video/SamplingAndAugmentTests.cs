@@ -85,6 +85,16 @@ public sealed class SamplingAndAugmentTests
     }
 
     [Fact]
+    public void VectorsAreMeasuredInPixelsOfCoViarsInput()
+    {
+        using var vectors = tensor(new float[] { 2, -0.5f }, [1, 2, 1, 1]);
+        using var at32 = StreamAugment.ToCoViarScale(vectors, 32);
+        Assert.Equal([14f, -3.5f], at32.data<float>().ToArray());
+        using var at224 = StreamAugment.ToCoViarScale(vectors, 224);
+        Assert.Equal([2f, -0.5f], at224.data<float>().ToArray());
+    }
+
+    [Fact]
     public void NormalisationMapsHandPickedValuesOfEachStream()
     {
         // I-frame: (v / 255 - mean) / std per channel.

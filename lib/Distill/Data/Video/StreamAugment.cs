@@ -86,6 +86,22 @@ public static class StreamAugment
         return Crop(resized, (rh - cropSize) / 2, (rw - cropSize) / 2, cropSize, cropSize);
     }
 
+    /// <summary>Side of CoViAR's network input in pixels (Wu et al. 2018 crop 224x224 from 340x256 frames).</summary>
+    public const int CoViarInputSize = 224;
+
+    /// <summary>
+    /// Vectors of an input <paramref name="size"/> pixels wide re-expressed in pixels of CoViAR's 224-pixel input (times
+    /// 224 / size), so that <see cref="Normalise"/>'s span of +-20 pixels means the same motion at every input size. At 224
+    /// nothing changes; at a small input (the smoke profile's 32) the vectors would otherwise fill a few percent of the
+    /// range, and batch norm's running variance, which starts at 1, would need far more steps than a short run has.
+    /// </summary>
+    public static Tensor ToCoViarScale(Tensor vectors, int size)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"input size must be positive, got {size}");
+        using var gain = ((float)CoViarInputSize / size).ToScalar();
+        return vectors.mul(gain);
+    }
+
     /// <summary>
     /// CoViAR's input normalisation: I-frames to ImageNet mean/std; vectors scaled by 127.5/20 around 128, clipped to
     /// 0..255, divided by 255 and centred; residuals shifted by 128, clipped, divided by 255, centred and divided by the std.

@@ -24,9 +24,10 @@ public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSi
 /// Batches of compressed videos for the CoViAR networks (Wu et al., CVPR 2018) and their distillation: each video
 /// becomes <see cref="VideoLoaderOptions.Segments"/> TSN segments, each segment its I-frame (3 channels), motion vectors
 /// (2) and residual (3) packed as in <see cref="StreamLayout"/>, geometrically augmented alike (one crop and one flip per
-/// video; a flip, where the set allows it, negates the vectors' x, a resize rescales them) and normalised per stream as CoViAR does
-/// (<see cref="StreamAugment.Normalise"/>). Images are [N, S * 8, size, size], labels [N]. Every video is decoded once
-/// up front without pixel work; files that cannot be read are skipped and listed in <see cref="Skipped"/>.
+/// video; a flip, where the set allows it, negates the vectors' x, a resize rescales them), vectors measured in pixels
+/// of CoViAR's 224-pixel input, and normalised per stream as CoViAR does (<see cref="StreamAugment.Normalise"/>).
+/// Images are [N, S * 8, size, size], labels [N]. Every video is decoded once up front without pixel work; files that
+/// cannot be read are skipped and listed in <see cref="Skipped"/>.
 /// Epoch e is a pure function of (seed, e).
 /// </summary>
 public sealed class VideoBatchSource : IBatchSource
@@ -142,7 +143,8 @@ public sealed class VideoBatchSource : IBatchSource
 
     /// <summary>
     /// Packs the streams as [S * 8, size, size]: with a crop, crop + resize (+ flip) every stream alike; without,
-    /// CoViAR's test transform (shorter side to size * 256/224, centre crop). Then each stream's normalisation.
+    /// CoViAR's test transform (shorter side to size * 256/224, centre crop). Then vectors in pixels of a 224-pixel input
+    /// (<see cref="StreamAugment.ToCoViarScale"/>) and each stream's normalisation.
     /// </summary>
     internal Tensor Transform(SegmentStreams streams, StreamCrop? crop)
     {
@@ -155,6 +157,7 @@ public sealed class VideoBatchSource : IBatchSource
                 ? StreamAugment.Resize(StreamAugment.Crop(clip, c.Top, c.Left, c.Height, c.Width), stream, size, size)
                 : StreamAugment.Test(clip, stream, (int)Math.Round(size * 256.0 / 224), size);
             if (crop is { Flip: true }) shaped = StreamAugment.HorizontalFlip(shaped, stream);
+            if (stream == CompressedStream.MotionVector) shaped = StreamAugment.ToCoViarScale(shaped, size);
             return StreamAugment.Normalise(shaped, stream);
         }).ToList();
         return cat(parts, 1).reshape(-1, size, size).MoveToOuterDisposeScope();
