@@ -103,6 +103,25 @@ public sealed class VideoBatchSourceTests(SyntheticVideoFixture video) : IClassF
     }
 
     [Fact]
+    public void TensorsOfTheConsumerAndTheCachedExamplesOutliveEachOthersScopes()
+    {
+        TorchRuntime.Initialize(seed: 1, quiet: true);
+        var source = Source(ThreeCopies(), train: false, segments: 1);
+        // A consumer's scope open while the test examples are first decoded (and cached) does not take them.
+        using (NewDisposeScope())
+            foreach (var b in source.Epoch(0)) b.Dispose();
+        using var enumerator = source.Epoch(0).GetEnumerator();
+        Assert.True(enumerator.MoveNext());
+        using var first = enumerator.Current;
+        // Made between two batches without a scope of its own: the source's next batch must not dispose it.
+        using var total = first.Images.sum();
+        Assert.True(enumerator.MoveNext());
+        using var second = enumerator.Current;
+        Assert.True(float.IsFinite(total.item<float>()));
+        Assert.Equal([1L, 8, Size, Size], second.Images.shape);
+    }
+
+    [Fact]
     public void DamagedFilesAreSkippedAndCounted()
     {
         TorchRuntime.Initialize(seed: 1, quiet: true);

@@ -93,21 +93,24 @@ public sealed class VideoBatchSource : IBatchSource
             var members = order.Skip(start).Take(BatchSize).ToArray();
             var seeds = members.Select(_ => rng.Next()).ToArray();
             var examples = new Tensor[members.Length];
+            Batch batch;
             try
             {
-                // Videos decode in parallel; each worker's tensors are its own (dispose scopes are per thread).
+                // Videos decode in parallel; the examples are owned here (cached or disposed below), by no dispose scope.
                 Parallel.For(0, members.Length, i => examples[i] = Cached(members[i], seeds[i]));
                 using var scope = NewDisposeScope();
                 var images = stack(examples).to(device);
                 var labels = tensor(members.Select(v => (long)videos[v].Label).ToArray(), ScalarType.Int64).to(device);
                 var (x, y) = scope.MoveToOuter(images, labels);
-                yield return new Batch(x, y);
+                batch = new Batch(x, y);
             }
             finally
             {
                 foreach (var (e, i) in examples.Select((e, i) => (e, i)))
                     if (e is not null && !cache.ContainsKey(members[i])) e.Dispose();
             }
+            // Yielded with no scope of this iterator open: what the consumer makes before the next batch stays its own.
+            yield return batch;
         }
     }
 
@@ -119,7 +122,8 @@ public sealed class VideoBatchSource : IBatchSource
     Tensor Cached(int video, int seed)
     {
         if (cache.TryGetValue(video, out var kept)) return kept;
-        var example = Example(videos[video].Index, new Random(seed));
+        // Made on a worker or on the calling thread, whose open dispose scope (the consumer's) must not take it.
+        var example = Example(videos[video].Index, new Random(seed)).DetachFromDisposeScope();
         long bytes = (long)Count * Options.Segments * StreamLayout.Channels * Options.ImageSize * Options.ImageSize * sizeof(float);
         return !Options.Train && bytes <= TestCacheBytes ? cache.GetOrAdd(video, example) : example;
     }
