@@ -8,7 +8,7 @@ namespace DataPrep.Video;
 /// <param name="VideosPerClass">Clips per class (at least 3, so each of the three splits tests some).</param>
 /// <param name="Frames">Frames per clip (at least 2).</param>
 public sealed record ActionSetOptions(
-    int Motions = 4, int Appearances = 2, int VideosPerClass = 9, int Frames = 24, int Width = 112, int Height = 112,
+    int Motions = 4, int Appearances = 2, int VideosPerClass = 15, int Frames = 24, int Width = 112, int Height = 112,
     int Seed = 0, int FramesPerSecond = 25)
 {
     public ActionSetOptions Checked()

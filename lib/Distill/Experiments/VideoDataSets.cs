@@ -7,14 +7,15 @@ namespace Distill.Experiments;
 /// <summary>How one profile reads an action recognition set for the CoViAR networks.</summary>
 /// <param name="Root">The set's folder (generated layout or prepared by data-prep; see <see cref="ActionSplits"/>).</param>
 /// <param name="Split">Official split 1..3.</param>
-public sealed record VideoDataSettings(string Root, int Split, int ImageSize, int TrainSegments, int TestSegments)
+/// <param name="Mirror">Whether training flips videos horizontally (<see cref="VideoLoaderOptions.Mirror"/>).</param>
+public sealed record VideoDataSettings(string Root, int Split, int ImageSize, int TrainSegments, int TestSegments, bool Mirror = true)
 {
     /// <summary>Training and test sources of one request (batch size and seed from the request).</summary>
     public DataSplits Open(DataRequest request)
     {
         var split = ActionSplits.Read(Root, Split);
         return new DataSplits(
-            new VideoBatchSource(split.Train, split.Classes.Count, new VideoLoaderOptions(request.BatchSize, TrainSegments, ImageSize, Train: true, request.Seed)),
+            new VideoBatchSource(split.Train, split.Classes.Count, new VideoLoaderOptions(request.BatchSize, TrainSegments, ImageSize, Train: true, request.Seed, Mirror: Mirror)),
             new VideoBatchSource(split.Test, split.Classes.Count, VideoLoaderOptions.Test(request.BatchSize, TestSegments, ImageSize)));
     }
 }
@@ -36,8 +37,15 @@ public static class VideoDataSets
     public static void RegisterIn()
     {
         foreach (var name in Names)
-            DataSetCatalog.Register(name, request => Open(Papers.CompressedVideoKd.DataFor(request.Profile, Root(name)), request));
+            DataSetCatalog.Register(name, request => Open(Papers.CompressedVideoKd.DataFor(request.Profile, name, Root(name)), request));
     }
+
+    /// <summary>
+    /// Whether a horizontal mirror keeps every class of set <paramref name="name"/>, so training may flip: yes for
+    /// UCF-101 and HMDB51 (CoViAR flips them); no for the generated set, where a mirror turns "moves right" into
+    /// "moves left" and "turns clockwise" into "turns counterclockwise".
+    /// </summary>
+    public static bool MirrorKeepsClasses(string name) => name != Actions;
 
     /// <summary>data/&lt;name&gt; under <see cref="DataCatalog.DataRoot"/>.</summary>
     public static string Root(string name) => Path.Combine(DataCatalog.DataRoot, name);

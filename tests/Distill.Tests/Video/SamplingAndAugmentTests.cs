@@ -83,4 +83,41 @@ public sealed class SamplingAndAugmentTests
         using var test = StreamAugment.Test(clip, CompressedStream.IFrame, 64, 56);
         Assert.Equal([3L, 2, 56, 56], test.shape);
     }
+
+    [Fact]
+    public void VectorsAreMeasuredInPixelsOfCoViarsInput()
+    {
+        using var vectors = tensor(new float[] { 2, -0.5f }, [1, 2, 1, 1]);
+        using var at32 = StreamAugment.ToCoViarScale(vectors, 32);
+        Assert.Equal([14f, -3.5f], at32.data<float>().ToArray());
+        using var at224 = StreamAugment.ToCoViarScale(vectors, 224);
+        Assert.Equal([2f, -0.5f], at224.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void NormalisationMapsHandPickedValuesOfEachStream()
+    {
+        // I-frame: (v / 255 - mean) / std per channel.
+        Assert.Equal([(1 - 0.485f) / 0.229f, -0.456f / 0.224f, (0.2f - 0.406f) / 0.225f],
+            Normalised([255, 0, 51], CompressedStream.IFrame), new FloatTolerance(1e-5f));
+        // Vectors: (128 + 6.375 v) / 255 - 0.5, clipped to 0..255 first: v = 20 -> 255.5 -> 255 -> 0.5; v = -4 -> 102.5.
+        Assert.Equal([0.5f, 102.5f / 255 - 0.5f], Normalised([20, -4], CompressedStream.MotionVector), new FloatTolerance(1e-6f));
+        // Residual: ((r + 128) clipped / 255 - 0.5) / std: r = -200 -> 0, r = 127 -> 255, r = 0 -> 128.
+        Assert.Equal([-0.5f / 0.229f, 0.5f / 0.224f, (128f / 255 - 0.5f) / 0.225f],
+            Normalised([-200, 127, 0], CompressedStream.Residual), new FloatTolerance(1e-5f));
+    }
+
+    /// <summary>One pixel with the given channel values, normalised as <paramref name="stream"/>.</summary>
+    static float[] Normalised(float[] channels, CompressedStream stream)
+    {
+        using var pixel = tensor(channels, [1, channels.Length, 1, 1]);
+        using var normalised = StreamAugment.Normalise(pixel, stream);
+        return normalised.data<float>().ToArray();
+    }
+
+    sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(float value) => 0;
+    }
 }

@@ -43,7 +43,7 @@ sealed class SyntheticVideo : IDisposable
     }
 
     /// <summary>A smooth random texture: bilinearly upsampled random values on an 8-pixel grid, per channel.</summary>
-    static byte[] Texture(int width, int height, int seed)
+    internal static byte[] Texture(int width, int height, int seed)
     {
         var rng = new Random(seed);
         const int cell = 8;
@@ -69,7 +69,7 @@ sealed class SyntheticVideo : IDisposable
         return image;
     }
 
-    static byte[] Compose(byte[] background, byte[] patch, (int X, int Y) at)
+    internal static byte[] Compose(byte[] background, byte[] patch, (int X, int Y) at)
     {
         var frame = (byte[])background.Clone();
         for (int y = 0; y < PatchSize; y++)

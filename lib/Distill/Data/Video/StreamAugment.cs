@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Data.Video;
@@ -85,6 +86,22 @@ public static class StreamAugment
         return Crop(resized, (rh - cropSize) / 2, (rw - cropSize) / 2, cropSize, cropSize);
     }
 
+    /// <summary>Side of CoViAR's network input in pixels (Wu et al. 2018 crop 224x224 from 340x256 frames).</summary>
+    public const int CoViarInputSize = 224;
+
+    /// <summary>
+    /// Vectors of an input <paramref name="size"/> pixels wide re-expressed in pixels of CoViAR's 224-pixel input (times
+    /// 224 / size), so that <see cref="Normalise"/>'s span of +-20 pixels means the same motion at every input size. At 224
+    /// nothing changes; at a small input (the smoke profile's 32) the vectors would otherwise fill a few percent of the
+    /// range, and batch norm's running variance, which starts at 1, would need far more steps than a short run has.
+    /// </summary>
+    public static Tensor ToCoViarScale(Tensor vectors, int size)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"input size must be positive, got {size}");
+        using var gain = ((float)CoViarInputSize / size).ToScalar();
+        return vectors.mul(gain);
+    }
+
     /// <summary>
     /// CoViAR's input normalisation: I-frames to ImageNet mean/std; vectors scaled by 127.5/20 around 128, clipped to
     /// 0..255, divided by 255 and centred; residuals shifted by 128, clipped, divided by 255, centred and divided by the std.
@@ -95,10 +112,16 @@ public static class StreamAugment
         var std = tensor(new float[] { 0.229f, 0.224f, 0.225f }, [1, 3, 1, 1]).to(clip.device);
         var result = stream switch
         {
-            CompressedStream.IFrame => (clip / 255 - tensor(new float[] { 0.485f, 0.456f, 0.406f }, [1, 3, 1, 1]).to(clip.device)) / std,
-            CompressedStream.MotionVector => (clip * (127.5f / 20) + 128).clamp(0, 255) / 255 - 0.5f,
-            _ => ((clip + 128).clamp(0, 255) / 255 - 0.5f) / std,
+            CompressedStream.IFrame => clip.div(Full).sub_(tensor(new float[] { 0.485f, 0.456f, 0.406f }, [1, 3, 1, 1]).to(clip.device)).div_(std),
+            CompressedStream.MotionVector => clip.mul(VectorGain).add_(Mid).clamp_(Zero, Full).div_(Full).sub_(Half),
+            _ => clip.add(Mid).clamp_(Zero, Full).div_(Full).sub_(Half).div_(std),
         };
         return result.MoveToOuterDisposeScope();
     }
+
+    // Normalise runs on the batch source's parallel workers. TorchSharp 0.107 turns a number in `tensor / 255` into a
+    // Scalar that nothing but its finalizer frees, and a collection triggered by another worker can run that finalizer
+    // while the native operation is still reading it ("Unknown scalar type" or a wrong value). These stay reachable.
+    static readonly Scalar Zero = 0f.ToScalar(), Half = 0.5f.ToScalar(), Mid = 128f.ToScalar(), Full = 255f.ToScalar(),
+        VectorGain = (127.5f / 20).ToScalar();
 }

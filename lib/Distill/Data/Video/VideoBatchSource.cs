@@ -8,7 +8,13 @@ namespace Distill.Data.Video;
 /// <param name="ImageSize">Side of the square input the models are built for (CoViAR: 224).</param>
 /// <param name="Train">Random frame per segment, shuffled order, multi-scale crop and flip; else centre frames, fixed order, resize and centre crop.</param>
 /// <param name="Accumulate">CoViAR's accumulated motion vectors and residuals (traced back to the I-frame).</param>
-public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true)
+/// <param name="Mirror">
+/// Training flips half the videos horizontally (CoViAR, for UCF-101 and HMDB51, whose actions keep their class in a
+/// mirror). Off for sets whose classes a mirror turns into other classes: moving right vs left, turning clockwise vs
+/// counterclockwise (the generated action set; likewise Something-Something).
+/// </param>
+public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true,
+    bool Mirror = true)
 {
     /// <summary>Evaluation options for the same input size.</summary>
     public static VideoLoaderOptions Test(int batchSize, int segments, int imageSize) => new(batchSize, segments, imageSize, Train: false);
@@ -18,9 +24,10 @@ public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSi
 /// Batches of compressed videos for the CoViAR networks (Wu et al., CVPR 2018) and their distillation: each video
 /// becomes <see cref="VideoLoaderOptions.Segments"/> TSN segments, each segment its I-frame (3 channels), motion vectors
 /// (2) and residual (3) packed as in <see cref="StreamLayout"/>, geometrically augmented alike (one crop and one flip per
-/// video; a flip negates the vectors' x, a resize rescales them) and normalised per stream as CoViAR does
-/// (<see cref="StreamAugment.Normalise"/>). Images are [N, S * 8, size, size], labels [N]. Every video is decoded once
-/// up front without pixel work; files that cannot be read are skipped and listed in <see cref="Skipped"/>.
+/// video; a flip, where the set allows it, negates the vectors' x, a resize rescales them), vectors measured in pixels
+/// of CoViAR's 224-pixel input, and normalised per stream as CoViAR does (<see cref="StreamAugment.Normalise"/>).
+/// Images are [N, S * 8, size, size], labels [N]. Every video is decoded once up front without pixel work; files that
+/// cannot be read are skipped and listed in <see cref="Skipped"/>.
 /// Epoch e is a pure function of (seed, e).
 /// </summary>
 public sealed class VideoBatchSource : IBatchSource
@@ -86,21 +93,24 @@ public sealed class VideoBatchSource : IBatchSource
             var members = order.Skip(start).Take(BatchSize).ToArray();
             var seeds = members.Select(_ => rng.Next()).ToArray();
             var examples = new Tensor[members.Length];
+            Batch batch;
             try
             {
-                // Videos decode in parallel; each worker's tensors are its own (dispose scopes are per thread).
+                // Videos decode in parallel; the examples are owned here (cached or disposed below), by no dispose scope.
                 Parallel.For(0, members.Length, i => examples[i] = Cached(members[i], seeds[i]));
                 using var scope = NewDisposeScope();
                 var images = stack(examples).to(device);
                 var labels = tensor(members.Select(v => (long)videos[v].Label).ToArray(), ScalarType.Int64).to(device);
                 var (x, y) = scope.MoveToOuter(images, labels);
-                yield return new Batch(x, y);
+                batch = new Batch(x, y);
             }
             finally
             {
                 foreach (var (e, i) in examples.Select((e, i) => (e, i)))
                     if (e is not null && !cache.ContainsKey(members[i])) e.Dispose();
             }
+            // Yielded with no scope of this iterator open: what the consumer makes before the next batch stays its own.
+            yield return batch;
         }
     }
 
@@ -112,7 +122,8 @@ public sealed class VideoBatchSource : IBatchSource
     Tensor Cached(int video, int seed)
     {
         if (cache.TryGetValue(video, out var kept)) return kept;
-        var example = Example(videos[video].Index, new Random(seed));
+        // Made on a worker or on the calling thread, whose open dispose scope (the consumer's) must not take it.
+        var example = Example(videos[video].Index, new Random(seed)).DetachFromDisposeScope();
         long bytes = (long)Count * Options.Segments * StreamLayout.Channels * Options.ImageSize * Options.ImageSize * sizeof(float);
         return !Options.Train && bytes <= TestCacheBytes ? cache.GetOrAdd(video, example) : example;
     }
@@ -129,12 +140,15 @@ public sealed class VideoBatchSource : IBatchSource
             ? SegmentSampler.Train(index.FrameCount, Options.Segments, CompressedStream.MotionVector, rng)
             : SegmentSampler.Test(index.FrameCount, Options.Segments, CompressedStream.MotionVector);
         using var streams = SegmentStreams.Load(index, frames, Options.Accumulate);
-        return Transform(streams, Options.Train ? StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng) : null);
+        if (!Options.Train) return Transform(streams, crop: null);
+        var crop = StreamAugment.DrawCrop(index.Height, index.Width, StreamAugment.MotionScales, rng);
+        return Transform(streams, crop with { Flip = crop.Flip && Options.Mirror });
     }
 
     /// <summary>
     /// Packs the streams as [S * 8, size, size]: with a crop, crop + resize (+ flip) every stream alike; without,
-    /// CoViAR's test transform (shorter side to size * 256/224, centre crop). Then each stream's normalisation.
+    /// CoViAR's test transform (shorter side to size * 256/224, centre crop). Then vectors in pixels of a 224-pixel input
+    /// (<see cref="StreamAugment.ToCoViarScale"/>) and each stream's normalisation.
     /// </summary>
     internal Tensor Transform(SegmentStreams streams, StreamCrop? crop)
     {
@@ -147,6 +161,7 @@ public sealed class VideoBatchSource : IBatchSource
                 ? StreamAugment.Resize(StreamAugment.Crop(clip, c.Top, c.Left, c.Height, c.Width), stream, size, size)
                 : StreamAugment.Test(clip, stream, (int)Math.Round(size * 256.0 / 224), size);
             if (crop is { Flip: true }) shaped = StreamAugment.HorizontalFlip(shaped, stream);
+            if (stream == CompressedStream.MotionVector) shaped = StreamAugment.ToCoViarScale(shaped, size);
             return StreamAugment.Normalise(shaped, stream);
         }).ToList();
         return cat(parts, 1).reshape(-1, size, size).MoveToOuterDisposeScope();
