@@ -113,8 +113,8 @@ public static class StreamAugment
         var result = stream switch
         {
             CompressedStream.IFrame => clip.div(Full).sub_(tensor(new float[] { 0.485f, 0.456f, 0.406f }, [1, 3, 1, 1]).to(clip.device)).div_(std),
-            CompressedStream.MotionVector => clip.mul(VectorGain).add_(Mid).clamp_(Zero, Full).div_(Full).sub_(Half),
-            _ => clip.add(Mid).clamp_(Zero, Full).div_(Full).sub_(Half).div_(std),
+            CompressedStream.MotionVector => clip.mul(VectorGain).add_(Mid, One).clamp_(Zero, Full).div_(Full).sub_(Half),
+            _ => clip.add(Mid, One).clamp_(Zero, Full).div_(Full).sub_(Half).div_(std),
         };
         return result.MoveToOuterDisposeScope();
     }
@@ -122,6 +122,7 @@ public static class StreamAugment
     // Normalise runs on the batch source's parallel workers. TorchSharp 0.107 turns a number in `tensor / 255` into a
     // Scalar that nothing but its finalizer frees, and a collection triggered by another worker can run that finalizer
     // while the native operation is still reading it ("Unknown scalar type" or a wrong value). These stay reachable.
-    static readonly Scalar Zero = 0f.ToScalar(), Half = 0.5f.ToScalar(), Mid = 128f.ToScalar(), Full = 255f.ToScalar(),
+    // add(x) is add(x, alpha: 1) with an implicit alpha made inside TorchSharp, so the alpha is passed explicitly too.
+    static readonly Scalar One = 1f.ToScalar(), Zero = 0f.ToScalar(), Half = 0.5f.ToScalar(), Mid = 128f.ToScalar(), Full = 255f.ToScalar(),
         VectorGain = (127.5f / 20).ToScalar();
 }
