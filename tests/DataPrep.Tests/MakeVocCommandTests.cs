@@ -26,6 +26,24 @@ public sealed class MakeVocCommandTests : IDisposable
     }
 
     [Fact]
+    public void ClassesAndSizeOptionsShapeTheScenes()
+    {
+        int rc = MakeVocCommand.Create().Parse(["--out", dir, "--train", "6", "--test", "2", "--size", "64", "--classes", "ankle_boot, tshirt",
+                                                "--min-object", "20", "--max-object", "40"]).Invoke();
+        Assert.Equal(0, rc);
+        var root = Path.Combine(dir, "VOCdevkit", "VOCScenes");
+        var train = VocDataset.Open(root, "train");
+        Assert.Equal(["ankle_boot", "tshirt"], train.Classes);
+        var names = Enumerable.Range(0, train.Count).SelectMany(i => train.Annotation(i).Objects.Select(o => o.Name)).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Contains(n, train.Classes));
+        // Tight boxes lie inside the pasted 20..40 px square of the article: no side above 40.
+        var boxes = Enumerable.Range(0, train.Count).SelectMany(i => train.Annotation(i).Objects.Select(o => o.Box)).ToList();
+        Assert.All(boxes, b => Assert.InRange(Math.Max(b.XMax - b.XMin + 1, b.YMax - b.YMin + 1), 1, 40));
+        Assert.False(File.Exists(Path.Combine(root, "ImageSets", "Main", "bag_train.txt")));
+    }
+
+    [Fact]
     public void SameSeedSameFiles()
     {
         string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b");
@@ -39,6 +57,9 @@ public sealed class MakeVocCommandTests : IDisposable
     [InlineData(new[] { "--train", "0", "--test", "0" }, 2)]
     [InlineData(new[] { "--size", "16" }, 2)]
     [InlineData(new[] { "--fashion-mnist", "/nonexistent-fmnist" }, 1)]
+    [InlineData(new[] { "--classes", "tshirt,hat" }, 2)]
+    [InlineData(new[] { "--size", "64", "--min-object", "40", "--max-object", "30" }, 2)]
+    [InlineData(new[] { "--size", "64", "--max-object", "80" }, 2)]
     public void BadArgumentsFailWithoutWriting(string[] extra, int expected)
     {
         var output = Path.Combine(dir, "out");

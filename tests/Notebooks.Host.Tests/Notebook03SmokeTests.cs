@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 namespace Notebooks.Host.Tests;
 
 /// <summary>
-/// notebooks/03-detection-kd.ipynb in the smoke profile, run once through the CLI: a tiny generated scene set
-/// (`data-prep make-voc`) in a temp folder as its data root and a temp results folder, with the notebook's #r of
+/// notebooks/03-detection-kd.ipynb in the smoke profile, run once through the CLI: the smoke profile's generated scene
+/// set (`data-prep make-voc`, as in DetectionKd's doc) in a temp folder as its data root and a temp results folder, with the notebook's #r of
 /// Distill.dll pointed at the configuration these tests were built in.
 /// </summary>
 public sealed class Notebook03Run : IAsyncLifetime
@@ -19,7 +19,9 @@ public sealed class Notebook03Run : IAsyncLifetime
     {
         var dataRoot = Path.Combine(Folder, "scenes");
         var dataPrep = Path.Combine(TestNotebooks.RepoRoot, "data-prep", "bin", TestNotebooks.Configuration, "net10.0", "data-prep.dll");
-        var (made, log) = TestNotebooks.Run("dotnet", dataPrep, "make-voc", "--out", dataRoot, "--train", "24", "--test", "8", "--size", "128");
+        // The smoke profile's scene set (DetectionKd): three distinct classes, articles of 20-48 px at 96x96.
+        var (made, log) = TestNotebooks.Run("dotnet", dataPrep, "make-voc", "--out", dataRoot, "--train", "96", "--test", "24", "--size", "96",
+            "--classes", "tshirt,bag,ankle_boot", "--min-object", "20", "--max-object", "48");
         if (made != 0) throw new InvalidOperationException($"data-prep make-voc failed ({made}): {log}");
 
         var source = File.ReadAllText(Path.Combine(TestNotebooks.RepoRoot, "notebooks", "03-detection-kd.ipynb"));

@@ -45,6 +45,26 @@ public class VocScenesTests : IClassFixture<SceneFixture>
     }
 
     [Fact]
+    public void ClassSubsetDrawsOnlyItsClassesAndUnknownNamesAreErrors()
+    {
+        var items = FashionMnistItems.Load(FashionMnistItems.DefaultFolder, train: true, limit: 500);
+        var subset = SceneFixture.Settings with { Classes = ["trouser", "bag"] };
+        var two = new VocSceneGenerator(items, subset);
+        Assert.Equal(["trouser", "bag"], subset.ClassesDrawn());
+        int objects = 0;
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var (image, scene) = two.Generate("b", seed);
+            image.Dispose();
+            Assert.All(scene.Objects, o => Assert.Contains(o.Name, subset.Classes!));
+            objects += scene.Objects.Count;
+        }
+        Assert.True(objects >= 6, $"{objects} objects in 6 scenes");
+        var unknown = Assert.Throws<ArgumentException>(() => new VocSceneGenerator(items, SceneFixture.Settings with { Classes = ["bag", "hat"] }));
+        Assert.Contains("'hat'", unknown.Message);
+    }
+
+    [Fact]
     public void PerClassListsAgreeWithAnnotations()
     {
         var train = VocDataset.Open(scenes.Root, "train");

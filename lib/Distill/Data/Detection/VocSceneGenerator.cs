@@ -17,6 +17,23 @@ public sealed record VocSceneSettings
     public double MaxOverlap { get; init; } = 0.25;
     /// <summary>Background clutter strokes per image.</summary>
     public int Clutter { get; init; } = 24;
+    /// <summary>
+    /// The Fashion-MNIST classes the scenes are drawn from, by name (<see cref="FashionMnistItems.Classes"/>); null
+    /// takes all ten. Fewer, distinct classes make a scene set a small detector can learn in a CI-sized budget.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The classes scenes hold: <see cref="Classes"/> in Fashion-MNIST label order, or all ten.</summary>
+    public IReadOnlyList<string> ClassesDrawn()
+    {
+        if (Classes is null) return FashionMnistItems.Classes;
+        var unknown = Classes.Where(c => !FashionMnistItems.Classes.Contains(c)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown Fashion-MNIST class{(unknown.Count > 1 ? "es" : "")} {string.Join(", ", unknown.Select(c => $"'{c}'"))}; " +
+                                        $"known: {string.Join(", ", FashionMnistItems.Classes)}.");
+        if (Classes.Count == 0) throw new ArgumentException("Scenes need at least one class.");
+        return FashionMnistItems.Classes.Where(Classes.Contains).ToList();
+    }
 }
 
 /// <summary>
@@ -24,21 +41,35 @@ public sealed record VocSceneSettings
 /// scales, several per image, onto cluttered backgrounds (colour gradient, random strokes and bars), annotated like
 /// PASCAL VOC with tight boxes, so the same reader, training and evaluator run without the real data. Each article is
 /// tinted with a random colour, its grey levels kept as shading and opacity, so its outline and texture, not its
-/// colour, tell the class. Small articles are marked difficult, as VOC marks its tiny instances.
+/// colour, tell the class. Small articles are marked difficult, as VOC marks its tiny instances. Only articles of
+/// <see cref="VocSceneSettings.Classes"/> are drawn.
 /// </summary>
-public sealed class VocSceneGenerator(FashionMnistItems items, VocSceneSettings? settings = null)
+public sealed class VocSceneGenerator
 {
+    readonly FashionMnistItems items;
+    /// <summary>Indices of the articles of the drawn classes.</summary>
+    readonly int[] candidates;
+
+    public VocSceneGenerator(FashionMnistItems items, VocSceneSettings? settings = null)
+    {
+        this.items = items;
+        Settings = settings ?? new VocSceneSettings();
+        var drawn = Settings.ClassesDrawn();
+        candidates = Enumerable.Range(0, items.Count).Where(i => drawn.Contains(Classes[items.Labels[i]])).ToArray();
+    }
+
     /// <summary>Grey level from which an article pixel counts towards its bounding box.</summary>
     const byte InkThreshold = 24;
 
     public static IReadOnlyList<string> Classes => FashionMnistItems.Classes;
 
-    public VocSceneSettings Settings { get; } = settings ?? new VocSceneSettings();
+    public VocSceneSettings Settings { get; }
 
     /// <summary>Draws scene <paramref name="id"/> with a generator seeded by <paramref name="seed"/>.</summary>
     public (SKBitmap Image, VocAnnotation Annotation) Generate(string id, int seed, string extension = ".jpg")
     {
-        if (items.Count == 0) throw new InvalidOperationException("No Fashion-MNIST items to draw scenes from.");
+        if (candidates.Length == 0)
+            throw new InvalidOperationException($"No Fashion-MNIST items of {string.Join(", ", Settings.ClassesDrawn())} among the {items.Count} to draw scenes from.");
         var rng = new Random(seed);
         int size = Settings.ImageSize;
         var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -51,7 +82,7 @@ public sealed class VocSceneGenerator(FashionMnistItems items, VocSceneSettings?
         {
             int side = rng.Next(Settings.MinObjectSize, Math.Min(Settings.MaxObjectSize, size) + 1);
             int x = rng.Next(0, size - side + 1), y = rng.Next(0, size - side + 1);
-            int item = rng.Next(items.Count);
+            int item = candidates[rng.Next(candidates.Length)];
             var pixels = items.Item(item);
             if (!InkBounds(pixels, out var ink)) continue;
             double scale = (double)side / FashionMnistItems.Side;

@@ -48,7 +48,7 @@ public sealed class VocWriter
     /// <summary>
     /// Generates a scene data set from Fashion-MNIST articles: <paramref name="train"/> images in train (and trainval)
     /// made of <paramref name="trainItems"/>, <paramref name="test"/> images in test made of <paramref name="testItems"/>
-    /// (the Fashion-MNIST test split, so no article is in both). Scene i of a split is seeded by (seed, split, i), so the
+    /// (the Fashion-MNIST test split, so no article is in both), with per-class lists for the settings' classes. Scene i of a split is seeded by (seed, split, i), so the
     /// same arguments give the same files. Image ids are six digits like VOC's: 0nnnnn for train, 1nnnnn for test.
     /// </summary>
     public static VocWriter WriteScenes(string root, FashionMnistItems trainItems, FashionMnistItems testItems, int train, int test,
@@ -56,7 +56,7 @@ public sealed class VocWriter
     {
         if (train < 0 || test < 0 || train + test == 0) throw new ArgumentException($"Scene counts must be non-negative and not both 0; got train {train}, test {test}.");
         if (Math.Max(train, test) > 99_999) throw new ArgumentException("At most 99,999 scenes per split (six-digit VOC ids).");
-        var writer = new VocWriter(root, VocSceneGenerator.Classes);
+        var writer = new VocWriter(root, (settings ?? new VocSceneSettings()).ClassesDrawn());
         foreach (var (split, count, prefix, items) in new[] { ("train", train, 0, trainItems), ("test", test, 1, testItems) })
         {
             var generator = new VocSceneGenerator(items, settings);
