@@ -24,6 +24,9 @@ public static class FashionMnist
     /// <summary>Reads only the 60000 training images and labels (e.g. as sprites for generated data).</summary>
     public static ImageSplit ReadTrain(string dir) => ReadSplit(dir, "train");
 
+    /// <summary>Reads only the 10000 test (t10k) images and labels.</summary>
+    public static ImageSplit ReadTest(string dir) => ReadSplit(dir, "t10k");
+
     static ImageSplit ReadSplit(string dir, string prefix)
     {
         var imagesPath = Find(dir, $"{prefix}-images-idx3-ubyte");

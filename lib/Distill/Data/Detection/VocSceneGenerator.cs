@@ -55,7 +55,7 @@ public sealed class VocSceneGenerator
         this.items = items;
         Settings = settings ?? new VocSceneSettings();
         var drawn = Settings.ClassesDrawn();
-        candidates = Enumerable.Range(0, items.Count).Where(i => drawn.Contains(Classes[items.Labels[i]])).ToArray();
+        candidates = Enumerable.Range(0, items.Count).Where(i => drawn.Contains(Classes[items.Label(i)])).ToArray();
     }
 
     /// <summary>Grey level from which an article pixel counts towards its bounding box.</summary>
@@ -91,7 +91,7 @@ public sealed class VocSceneGenerator
             if (objects.Any(o => o.Box.Iou(box) > Settings.MaxOverlap)) continue;
             DrawItem(canvas, pixels, new SKRect(x, y, x + side, y + side), rng);
             bool difficult = Math.Max(box.XMax - box.XMin + 1, box.YMax - box.YMin + 1) < Settings.DifficultBelow;
-            objects.Add(new VocObject(Classes[items.Labels[item]], box, difficult));
+            objects.Add(new VocObject(Classes[items.Label(item)], box, difficult));
         }
         canvas.Flush();
         return (bitmap, new VocAnnotation(id, id + extension, size, size, 3, objects));
