@@ -45,6 +45,7 @@ public sealed class InterruptTests : IDisposable
         Assert.Equal("Interrupted", (string?)error["ename"]);
         Assert.Empty(cells[2]["outputs"]!.AsArray());
         Assert.False(File.Exists(Path.Combine(folder, "out", "long.ipynb")));
+        Assert.Contains("This run was interrupted (Ctrl+C or SIGTERM)", File.ReadAllText(Path.Combine(folder, "out", "long.failed.html")));
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

@@ -40,7 +40,10 @@ public static class HtmlReport
             html.Append($"<script type=\"text/javascript\" data-plotly-version=\"{PlotlyJs.Version}\">\n")
                 .Append(PlotlyJs.Script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("\n</script>\n");
         html.Append("</head>\n<body>\n");
-        if (outputs.OfType<ErrorOutput>().Any())
+        var errors = outputs.OfType<ErrorOutput>().ToList();
+        if (errors.Any(e => e.Name == "Interrupted"))
+            html.Append("<p class=\"status-failed\">This run was interrupted (Ctrl+C or SIGTERM) while the marked cell ran; later cells did not run.</p>\n");
+        else if (errors.Count > 0)
             html.Append("<p class=\"status-failed\">This run failed: the cell showing the error stopped it; later cells did not run.</p>\n");
         foreach (var cell in notebook.Cells) AppendCell(html, cell);
         html.Append("</body>\n</html>\n");
