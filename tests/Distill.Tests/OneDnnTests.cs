@@ -9,7 +9,6 @@ public class OneDnnTests
     [Fact]
     public void TheSwitchReachesLibtorchAndTheRuntimeLeavesItOff()
     {
-        Assert.True(OneDnn.Available);
         Assert.False(TorchRuntime.Current.OneDnn);   // the test process has no DISTILL_ONEDNN
         Assert.Contains("oneDNN off", TorchRuntime.Current.ToString());
         try

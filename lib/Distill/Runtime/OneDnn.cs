@@ -21,17 +21,6 @@ public static class OneDnn
         set => SetUserEnabledMkldnn(GlobalContext(), value);
     }
 
-    /// <summary>Whether this libtorch has the C++ entry points (any libtorch 2.x build does); false means
-    /// <see cref="Enabled"/> would throw <see cref="EntryPointNotFoundException"/>.</summary>
-    public static bool Available
-    {
-        get
-        {
-            try { GlobalContext(); return true; }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return false; }
-        }
-    }
-
     [DllImport(Library, EntryPoint = "_ZN2at13globalContextEv")]
     static extern IntPtr GlobalContext();
 

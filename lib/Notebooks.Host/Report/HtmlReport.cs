@@ -3,6 +3,7 @@ using Markdig;
 using Notebooks.Host.Formatting;
 using Notebooks.Host.Notebook;
 using Notebooks.Host.Parameters;
+using Notebooks.Host.Run;
 
 namespace Notebooks.Host.Report;
 
@@ -41,7 +42,7 @@ public static class HtmlReport
                 .Append(PlotlyJs.Script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("\n</script>\n");
         html.Append("</head>\n<body>\n");
         var errors = outputs.OfType<ErrorOutput>().ToList();
-        if (errors.Any(e => e.Name == "Interrupted"))
+        if (errors.Any(e => e.Name == NotebookRunner.InterruptedError))
             html.Append("<p class=\"status-failed\">This run was interrupted (Ctrl+C or SIGTERM) while the marked cell ran; later cells did not run.</p>\n");
         else if (errors.Count > 0)
             html.Append("<p class=\"status-failed\">This run failed: the cell showing the error stopped it; later cells did not run.</p>\n");

@@ -24,6 +24,9 @@ public sealed record RunResult(string NotebookPath, string ReportPath, string? F
 /// </summary>
 public static class NotebookRunner
 {
+    /// <summary>Name of the error output a cell gets when Ctrl+C or SIGTERM stopped the run while it ran.</summary>
+    public const string InterruptedError = "Interrupted";
+
     public static Notebook.Notebook Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such notebook");
@@ -63,7 +66,7 @@ public static class NotebookRunner
             }
             else ok = Unsupported(cell);
             if (interrupted)
-                new CellOutputs(cell).Add(new ErrorOutput("Interrupted", $"stopped by Ctrl+C or SIGTERM after {cellClock.Elapsed.TotalSeconds:0.0} s in this cell",
+                new CellOutputs(cell).Add(new ErrorOutput(InterruptedError, $"stopped by Ctrl+C or SIGTERM after {cellClock.Elapsed.TotalSeconds:0.0} s in this cell",
                     ["Interrupted: the run was stopped while this cell was running; training state is in the last checkpoint, and running the notebook again resumes from it"]));
             log.WriteLine($"{name}: cell {count}/{code.Count} ({cell.Id}) {(interrupted ? "INTERRUPTED" : ok ? "ok" : "FAILED")} in {cellClock.Elapsed.TotalSeconds:0.0} s");
             if (!ok) { failed = cell.Id; break; }
