@@ -67,6 +67,7 @@ public static class TorchRuntime
             torch.InitializeDeviceType(DeviceType.CPU);
         }
         OneDnn.Enabled = OneDnnWanted(Environment.GetEnvironmentVariable(OneDnnVariable));
+        if (!Nnpack.Available) Nnpack.Enabled = false;   // else every NNPACK-eligible convolution logs its failed init
         return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, OneDnn.Enabled, native);
     }
 
