@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: run every notebook on the embedded default data and write HTML reports + executed notebooks.
 #   bash environment/reproduce.sh [--profile smoke|paper] [notebooks/NN-name.ipynb ...]
+#   (notebook 02 also has --profile cpu: its committed CPU measurements, see README)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/environment/setup.sh"

@@ -93,10 +93,18 @@ public sealed record Experiment
     static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false };
 }
 
-/// <summary>The two run profiles of every notebook.</summary>
+/// <summary>
+/// Run profiles. Every notebook has "smoke" (CI: minutes on 2 CPU cores, a pipeline check) and "paper" (full data and
+/// schedule, GPU). "cpu" is notebook 02's largest run that fits two CPU cores in about an hour, for machines without a GPU.
+/// </summary>
 public static class Profiles
 {
     public const string Smoke = "smoke";
+    public const string Cpu = "cpu";
     public const string Paper = "paper";
-    public static readonly IReadOnlyList<string> All = [Smoke, Paper];
+    public static readonly IReadOnlyList<string> All = [Smoke, Cpu, Paper];
+
+    /// <summary>The error for a profile that a study does not define (e.g. "cpu" outside notebook 02).</summary>
+    public static ArgumentException NotDefined(string profile, string study, params string[] defined) =>
+        new($"The {study} has no profile '{profile}'; use {string.Join(" or ", defined)}.");
 }

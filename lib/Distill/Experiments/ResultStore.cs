@@ -14,6 +14,25 @@ public sealed class ResultStore(string root)
 
     public static ResultStore Default => new(Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : "results");
 
+    /// <summary>The folder, relative to the repository, that holds committed result stores (runs too long for CI).</summary>
+    public const string MeasuredFolder = "notebooks/measured";
+
+    /// <summary>
+    /// The committed store <paramref name="name"/> (notebooks/measured/&lt;name&gt;), found from <paramref name="start"/>
+    /// (default: the current directory; a notebook runs in notebooks/ under VS Code, in the repository root under the
+    /// headless host) and its parents, or null when there is none. DISTILL_RESULTS, when set, wins: then null.
+    /// </summary>
+    public static ResultStore? Measured(string name, string? start = null)
+    {
+        if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 }) return null;
+        for (var dir = new DirectoryInfo(start ?? Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, MeasuredFolder, name);
+            if (Directory.Exists(candidate)) return new ResultStore(candidate);
+        }
+        return null;
+    }
+
     public string Root { get; } = Path.GetFullPath(root);
 
     public string FolderOf(Experiment e) => Path.Combine(Root, $"{e.Name}-{e.Hash}");

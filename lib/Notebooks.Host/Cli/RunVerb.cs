@@ -5,7 +5,7 @@ using Notebooks.Host.Run;
 
 namespace Notebooks.Host.Cli;
 
-/// <summary>`notebooks run a.ipynb b.ipynb --out reports/ [--param K=V]... [--profile smoke|paper]`.</summary>
+/// <summary>`notebooks run a.ipynb b.ipynb --out reports/ [--param K=V]... [--profile smoke|cpu|paper]` (cpu: notebook 02 only).</summary>
 static class RunVerb
 {
     public static Command Create()

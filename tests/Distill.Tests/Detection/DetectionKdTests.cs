@@ -30,6 +30,8 @@ public class DetectionKdTests
         Assert.Equal(runs[2].Hash, DetectionKd.Ablation(new DetectionKdSettings { Margin = 0.1 })[2].Hash);
         Assert.NotEqual(runs[2].Hash, DetectionKd.Ablation(new DetectionKdSettings { Margin = 0.1, Seed = 1 })[2].Hash);
         Assert.Equal(Profiles.Paper, DetectionKd.Ablation(new DetectionKdSettings { Profile = Profiles.Paper })[0].Profile);
+        Assert.Contains("detection study has no profile 'cpu'",
+            Assert.Throws<ArgumentException>(() => DetectionKd.Ablation(new DetectionKdSettings { Profile = Profiles.Cpu })).Message);
     }
 
     [Fact]

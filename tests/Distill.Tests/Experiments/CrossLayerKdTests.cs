@@ -59,4 +59,22 @@ public class CrossLayerKdTests
         Assert.Contains("smoke profile runs on fashion-mnist only", Assert.Throws<ArgumentException>(() => CrossLayerKd.Setup(Profiles.Smoke, "cifar100")).Message);
         Assert.Contains("Unknown method", Assert.Throws<ArgumentException>(() => Row("dark knowledge")).Message);
     }
+
+    [Fact]
+    public void CpuProfileIsThePapersResNetPairOnAFashionMnistSubsetWithThreeSeedsAndThreeTeachers()
+    {
+        var cpu = CrossLayerKd.Setup(Profiles.Cpu);
+        var pair = Assert.Single(cpu.Pairs);
+        Assert.Equal(("fmnist-resnet32-resnet8", "resnet32", "resnet8", 10, 1, 28), (pair.Key, pair.Teacher.Name, pair.Student.Name,
+            pair.Student.NumClasses, pair.Student.InChannels, pair.Student.ImageSize));
+        Assert.Equal((8, 3, 128, 3), (cpu.Epochs, cpu.Stage1Epochs, cpu.BatchSize, cpu.EnsembleTeachers));
+        Assert.Equal(new[] { 0, 1, 2 }, cpu.Seeds);
+        Assert.Equal((5120, 5000), (cpu.TrainImages!.Value, cpu.TestImages!.Value));
+        var full = CrossLayerKd.Row(cpu, pair, CrossLayerKd.Full, 1);
+        Assert.All(full, e => Assert.Equal(Profiles.Cpu, e.Profile));
+        Assert.Equal(3, full[^1].Teachers.Count);
+        Assert.NotEqual(Row(CrossLayerKd.Scratch)[0].Hash,                         // the profile names its own results
+            CrossLayerKd.Row(Smoke with { Profile = Profiles.Cpu }, Smoke.Pairs[0], CrossLayerKd.Scratch, 0)[0].Hash);
+        Assert.Contains("cpu profile runs on fashion-mnist only", Assert.Throws<ArgumentException>(() => CrossLayerKd.Setup(Profiles.Cpu, "cifar100")).Message);
+    }
 }

@@ -51,6 +51,8 @@ public sealed class CompressedVideoKdTests : IDisposable
         Assert.False(CompressedVideoKd.DataFor(Profiles.Paper, VideoDataSets.Actions, root).Mirror);
         Assert.True(CompressedVideoKd.DataFor(Profiles.Paper, VideoDataSets.Ucf101, root).Mirror);
         Assert.True(CompressedVideoKd.DataFor(Profiles.Smoke, VideoDataSets.Hmdb51, root).Mirror);
+        Assert.Contains("compressed-video study has no profile 'cpu'",
+            Assert.Throws<ArgumentException>(() => CompressedVideoKd.DataFor(Profiles.Cpu, VideoDataSets.Ucf101, root)).Message);
         WriteSplits();
         Assert.False(CompressedVideoKd.For(Profiles.Smoke, root).Data.Mirror);
     }

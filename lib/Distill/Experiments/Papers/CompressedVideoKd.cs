@@ -59,7 +59,7 @@ public sealed record CompressedVideoKd
         Profiles.Smoke => new VideoDataSettings(root, 1, 32, SegmentSampler.TrainSegments, 5, VideoDataSets.MirrorKeepsClasses(dataSet)),
         Profiles.Paper => new VideoDataSettings(root, 1, 224, SegmentSampler.TrainSegments, SegmentSampler.TestSegments,
             VideoDataSets.MirrorKeepsClasses(dataSet)),
-        _ => throw new ArgumentException($"profile '{profile}' is not one of {string.Join(", ", Profiles.All)}"),
+        _ => throw Profiles.NotDefined(profile, "compressed-video study", Profiles.Smoke, Profiles.Paper),
     };
 
     /// <summary>

@@ -42,10 +42,13 @@ public static class CrossLayerKd
 
     /// <summary>
     /// The setup of a profile. "smoke" (CI, 2 CPU cores, about two minutes of training): ResNet-20 -> ResNet-8 on the
-    /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "paper":
+    /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "cpu" (the
+    /// largest run that fits 2 CPU cores in about an hour, for machines without a GPU): the paper's ResNet-32 -> ResNet-8
+    /// on the first 5,120 Fashion-MNIST training and 5,000 test images, 8 epochs (stage 1: 3), three seeds and three
+    /// ensemble teachers. "paper":
     /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
     /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
-    /// 1 in smoke, 3 in paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
+    /// 1 in smoke, 3 in cpu and paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
     /// (the first that many images; 0: the profile's default).
     /// </summary>
     public static CrossLayerSetup Setup(string profile, string dataSet = "fashion-mnist", int seeds = 0, int trainImages = 0, int testImages = 0)
@@ -72,6 +75,14 @@ public static class CrossLayerKd
             var pair = Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null);
             return new CrossLayerSetup(profile, [pair], Epochs: 2, Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05,
                 Seeds: Enumerable.Range(0, seeds == 0 ? 1 : seeds).ToArray(), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512);
+        }
+        if (profile == Profiles.Cpu)
+        {
+            if (!dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"The cpu profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
+            var pair = Pair("fmnist", "fashion-mnist", "resnet32", "resnet8", 10, 1, 28, null);
+            return new CrossLayerSetup(profile, [pair], Epochs: 8, Stage1Epochs: 3, BatchSize: 128, LearningRate: 0.1,
+                Seeds: Enumerable.Range(0, seeds == 0 ? 3 : seeds).ToArray(), EnsembleTeachers: 3, TrainImages: 5120, TestImages: 5000);
         }
         IReadOnlyList<CrossLayerPair> pairs = dataSet.ToLowerInvariant() switch
         {
@@ -151,6 +162,17 @@ public static class CrossLayerKd
         TrainImages = setup.TrainImages,
         TestImages = setup.TestImages,
     };
+
+    /// <summary>Name of notebook 02's committed store of measured runs (see <see cref="ResultStore.Measured"/>).</summary>
+    public const string MeasuredStore = "02-cross-layer-kd";
+
+    /// <summary>
+    /// Where a profile's runs are kept: the cpu profile's runs were measured once and committed (an hour on 2 cores), so
+    /// they come from notebooks/measured/02-cross-layer-kd unless DISTILL_RESULTS says otherwise; the others use
+    /// <see cref="ResultStore.Default"/>.
+    /// </summary>
+    public static ResultStore StoreFor(string profile) =>
+        profile == Profiles.Cpu && ResultStore.Measured(MeasuredStore) is { } measured ? measured : ResultStore.Default;
 
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
     public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)

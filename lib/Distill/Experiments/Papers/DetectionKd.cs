@@ -59,6 +59,8 @@ public static class DetectionKd
     /// <summary>The six experiments, teacher first.</summary>
     public static IReadOnlyList<DetectionExperiment> Ablation(DetectionKdSettings s)
     {
+        if (s.Profile != Profiles.Smoke && s.Profile != Profiles.Paper)
+            throw Profiles.NotDefined(s.Profile, "detection study", Profiles.Smoke, Profiles.Paper);
         bool paper = s.Profile == Profiles.Paper;
         var student = StudentDetector(paper);
         DetectionExperiment Run(string name, DetectorSpec detector, DetectionDistillationSettings? kd) => new()
