@@ -67,9 +67,9 @@ public class CrossLayerKdTests
         var pair = Assert.Single(cpu.Pairs);
         Assert.Equal(("fmnist-resnet32-resnet8", "resnet32", "resnet8", 10, 1, 28), (pair.Key, pair.Teacher.Name, pair.Student.Name,
             pair.Student.NumClasses, pair.Student.InChannels, pair.Student.ImageSize));
-        Assert.Equal((8, 3, 128, 3), (cpu.Epochs, cpu.Stage1Epochs, cpu.BatchSize, cpu.EnsembleTeachers));
+        Assert.Equal((10, 4, 128, 3), (cpu.Epochs, cpu.Stage1Epochs, cpu.BatchSize, cpu.EnsembleTeachers));
         Assert.Equal(new[] { 0, 1, 2 }, cpu.Seeds);
-        Assert.Equal((5120, 5000), (cpu.TrainImages!.Value, cpu.TestImages!.Value));
+        Assert.Equal((10240, 5000), (cpu.TrainImages!.Value, cpu.TestImages!.Value));
         var full = CrossLayerKd.Row(cpu, pair, CrossLayerKd.Full, 1);
         Assert.All(full, e => Assert.Equal(Profiles.Cpu, e.Profile));
         Assert.Equal(3, full[^1].Teachers.Count);
