@@ -10,7 +10,7 @@ namespace Distill.Runtime;
 /// </summary>
 public static class Nnpack
 {
-    const string Library = "libtorch_cpu.so";
+    const string Library = AtenContext.Library;
 
     /// <summary>Whether NNPACK initialised on this CPU (asks libtorch once; a failure is logged once by libtorch).</summary>
     public static bool Available => NnpackAvailable();
@@ -18,16 +18,13 @@ public static class Nnpack
     /// <summary>Whether libtorch may use NNPACK (libtorch's default is true).</summary>
     public static bool Enabled
     {
-        get => UserEnabledNnpack(GlobalContext());
-        set => SetUserEnabledNnpack(GlobalContext(), value);
+        get => UserEnabledNnpack(AtenContext.Global());
+        set => SetUserEnabledNnpack(AtenContext.Global(), value);
     }
 
     [DllImport(Library, EntryPoint = "_ZN2at6native17_nnpack_availableEv")]
     [return: MarshalAs(UnmanagedType.I1)]
     static extern bool NnpackAvailable();
-
-    [DllImport(Library, EntryPoint = "_ZN2at13globalContextEv")]
-    static extern IntPtr GlobalContext();
 
     [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
     [return: MarshalAs(UnmanagedType.I1)]

@@ -12,17 +12,14 @@ namespace Distill.Runtime;
 /// </summary>
 public static class OneDnn
 {
-    const string Library = "libtorch_cpu.so";
+    const string Library = AtenContext.Library;
 
     /// <summary>Whether libtorch may use oneDNN kernels on the CPU (libtorch's default is true).</summary>
     public static bool Enabled
     {
-        get => UserEnabledMkldnn(GlobalContext());
-        set => SetUserEnabledMkldnn(GlobalContext(), value);
+        get => UserEnabledMkldnn(AtenContext.Global());
+        set => SetUserEnabledMkldnn(AtenContext.Global(), value);
     }
-
-    [DllImport(Library, EntryPoint = "_ZN2at13globalContextEv")]
-    static extern IntPtr GlobalContext();
 
     [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.I1)]

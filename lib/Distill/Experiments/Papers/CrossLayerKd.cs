@@ -68,21 +68,16 @@ public static class CrossLayerKd
         if (!Profiles.All.Contains(profile))
             throw new ArgumentException($"Unknown profile '{profile}'; use one of {string.Join(", ", Profiles.All)}.");
         if (seeds < 0) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "The number of seeds must be >= 0 (0: the profile's default).");
-        if (profile == Profiles.Smoke)
+        if (profile != Profiles.Paper)
         {
             if (!dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"The smoke profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
-            var pair = Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null);
-            return new CrossLayerSetup(profile, [pair], Epochs: 2, Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05,
-                Seeds: Enumerable.Range(0, seeds == 0 ? 1 : seeds).ToArray(), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512);
-        }
-        if (profile == Profiles.Cpu)
-        {
-            if (!dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"The cpu profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
-            var pair = Pair("fmnist", "fashion-mnist", "resnet32", "resnet8", 10, 1, 28, null);
-            return new CrossLayerSetup(profile, [pair], Epochs: 10, Stage1Epochs: 4, BatchSize: 128, LearningRate: 0.1,
-                Seeds: Enumerable.Range(0, seeds == 0 ? 3 : seeds).ToArray(), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000);
+                throw new ArgumentException($"The {profile} profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
+            int[] Seeds(int byDefault) => Enumerable.Range(0, seeds == 0 ? byDefault : seeds).ToArray();
+            return profile == Profiles.Smoke
+                ? new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null)], Epochs: 2, Stage1Epochs: 1,
+                    BatchSize: 64, LearningRate: 0.05, Seeds: Seeds(1), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512)
+                : new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet32", "resnet8", 10, 1, 28, null)], Epochs: 10, Stage1Epochs: 4,
+                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000);
         }
         IReadOnlyList<CrossLayerPair> pairs = dataSet.ToLowerInvariant() switch
         {
