@@ -1,0 +1,60 @@
+using Distill.Experiments;
+using Distill.Experiments.Papers;
+using Distill.Runtime;
+
+namespace Distill.Tests.Experiments;
+
+/// <summary>
+/// Runs too long for CI are committed under notebooks/measured/ and found from wherever a notebook runs (notebooks/
+/// under VS Code, the repository root under the headless host). The committed cpu-profile runs of notebook 02 must
+/// cover every experiment that profile asks for, or the notebook would silently start an hour of training.
+/// </summary>
+public class MeasuredResultsTests
+{
+    [Fact]
+    public void MeasuredStoreIsFoundFromTheNotebookFolderTheRootAndBelow()
+    {
+        var root = Directory.CreateTempSubdirectory("measured-").FullName;
+        try
+        {
+            var store = Directory.CreateDirectory(Path.Combine(root, "notebooks", "measured", "02-x")).FullName;
+            var deep = Directory.CreateDirectory(Path.Combine(root, "lib", "a", "b")).FullName;
+            foreach (var start in new[] { root, Path.Combine(root, "notebooks"), deep })
+                Assert.Equal(store, ResultStore.Measured("02-x", start)!.Root);
+            Assert.Null(ResultStore.Measured("03-y", root));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    [Fact]
+    public void CommittedCpuRunsCoverEveryExperimentOfTheCpuProfileAndTheGramModelsLoad()
+    {
+        TorchRuntime.Initialize(seed: 0, quiet: true);
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
+        var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
+        var setup = CrossLayerKd.Setup(Profiles.Cpu);
+        var pair = setup.Pairs[0];
+        var missing = new List<string>();
+        foreach (var method in CrossLayerKd.Methods)
+            foreach (int seed in method == CrossLayerKd.Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
+                foreach (var e in CrossLayerKd.Row(setup, pair, method, seed))
+                    if (store.TryLoad(e) is not { } finished) missing.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
+                    else Assert.Equal(e.Epochs, finished.History().Count);
+        Assert.Empty(missing);
+
+        // The Gram heatmaps load the teacher, the scratch student and the cross-layer stage-1 student of seed 0.
+        var gramModels = new[]
+        {
+            CrossLayerKd.Row(setup, pair, CrossLayerKd.Teacher, 0)[^1],
+            CrossLayerKd.Row(setup, pair, CrossLayerKd.Scratch, 0)[^1],
+            CrossLayerKd.Row(setup, pair, CrossLayerKd.CrossLayer, 0)[^2],
+        };
+        foreach (var e in gramModels)
+        {
+            using var model = ExperimentRunner.LoadStudent(store.TryLoad(e)!);   // throws unless the final epoch's checkpoint is there
+            using var fresh = Distill.Models.ModelZoo.Create(e.Student);
+            Assert.False(model.parameters().First().cpu().allclose(fresh.parameters().First()), $"{e.Name}: trained weights expected");
+        }
+    }
+}
