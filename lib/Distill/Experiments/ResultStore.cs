@@ -12,7 +12,10 @@ public sealed class ResultStore(string root)
     public const string SummaryFile = "summary.json";
     public const string CheckpointsFolder = "checkpoints";
 
-    public static ResultStore Default => new(Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : "results");
+    /// <summary>The root DISTILL_RESULTS names, or null when it is unset or empty.</summary>
+    public static string? ConfiguredRoot => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : null;
+
+    public static ResultStore Default => new(ConfiguredRoot ?? "results");
 
     /// <summary>The folder, relative to the repository, that holds committed result stores (runs too long for CI).</summary>
     public const string MeasuredFolder = "notebooks/measured";
@@ -20,11 +23,10 @@ public sealed class ResultStore(string root)
     /// <summary>
     /// The committed store <paramref name="name"/> (notebooks/measured/&lt;name&gt;), found from <paramref name="start"/>
     /// (default: the current directory; a notebook runs in notebooks/ under VS Code, in the repository root under the
-    /// headless host) and its parents, or null when there is none. DISTILL_RESULTS, when set, wins: then null.
+    /// headless host) and its parents, or null when there is none.
     /// </summary>
     public static ResultStore? Measured(string name, string? start = null)
     {
-        if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 }) return null;
         for (var dir = new DirectoryInfo(start ?? Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, MeasuredFolder, name);

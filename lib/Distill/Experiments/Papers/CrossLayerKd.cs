@@ -167,7 +167,9 @@ public static class CrossLayerKd
     /// <see cref="ResultStore.Default"/>.
     /// </summary>
     public static ResultStore StoreFor(string profile) =>
-        profile == Profiles.Cpu && ResultStore.Measured(MeasuredStore) is { } measured ? measured : ResultStore.Default;
+        profile == Profiles.Cpu && ResultStore.ConfiguredRoot is null && ResultStore.Measured(MeasuredStore) is { } measured
+            ? measured
+            : ResultStore.Default;
 
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
     public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)
