@@ -1,4 +1,4 @@
-using Notebooks.Host.Kernel;
+using System.Text.Json.Nodes;
 using Notebooks.Host.Notebook;
 
 namespace Notebooks.Host.Tests;
@@ -51,25 +51,29 @@ public sealed class FailingRunTests : IDisposable
     [Fact]
     public async Task Compile_errors_missing_dlls_and_missing_packages_are_error_outputs_that_say_what_was_wrong()
     {
-        var kernel = new CSharpKernel(folder, new NuGetRestore(Path.Combine(folder, "cache")));
-        var compile = Cell.NewCode("var x = 1;\nundefinedName + x");
-        Assert.False(await kernel.RunAsync(compile, 1));
-        var error = Assert.IsType<ErrorOutput>(Assert.Single(compile.Outputs));
-        Assert.Equal("CompilationError", error.Name);
-        Assert.Equal("(2,1): error CS0103: The name 'undefinedName' does not exist in the current context", error.Value);
+        var outDir = Path.Combine(folder, "reports");
+        var compile = TestNotebooks.Write(folder, "compile", TestNotebooks.Code("var x = 1;\nundefinedName + x"));
+        Assert.Equal(1, await TestNotebooks.Cli("run", compile, "--out", outDir));
+        var error = OnlyError(Path.Combine(outDir, "compile.failed.ipynb"));
+        Assert.Equal("CompilationError", (string?)error["ename"]);
+        Assert.Equal("(2,1): error CS0103: The name 'undefinedName' does not exist in the current context", (string?)error["evalue"]);
 
-        var dll = Cell.NewCode("#r \"missing/Nothing.dll\"");
-        Assert.False(await kernel.RunAsync(dll, 2));
-        var missing = Assert.IsType<ErrorOutput>(Assert.Single(dll.Outputs));
-        Assert.Equal($"#r \"missing/Nothing.dll\": no such file {Path.Combine(folder, "missing", "Nothing.dll")} (paths are relative to the notebook's folder {folder})", missing.Value);
+        var dll = TestNotebooks.Write(folder, "dll", TestNotebooks.Code("#r \"missing/Nothing.dll\""));
+        Assert.Equal(1, await TestNotebooks.Cli("run", dll, "--out", outDir));
+        Assert.Contains("Nothing.dll", Describe(OnlyError(Path.Combine(outDir, "dll.failed.ipynb"))));
 
-        var package = Cell.NewCode("#r \"nuget: Distill.NoSuchPackage, 9.9.9\"");
-        Assert.False(await kernel.RunAsync(package, 3));
-        var restore = Assert.IsType<ErrorOutput>(Assert.Single(package.Outputs));
-        Assert.Equal(typeof(PackageRestoreException).FullName, restore.Name);
-        Assert.StartsWith("could not restore nuget: Distill.NoSuchPackage, 9.9.9: ", restore.Value);
-        Assert.Contains("NU1101", restore.Value);
+        var package = TestNotebooks.Write(folder, "package", TestNotebooks.Code("#r \"nuget: Distill.NoSuchPackage, 9.9.9\""));
+        Assert.Equal(1, await TestNotebooks.Cli("run", package, "--out", outDir));
+        Assert.Contains("Distill.NoSuchPackage", Describe(OnlyError(Path.Combine(outDir, "package.failed.ipynb"))));
     }
+
+    static JsonObject OnlyError(string failedNotebook)
+    {
+        var cell = TestNotebooks.ReadJson(failedNotebook)["cells"]!.AsArray().Select(c => c!.AsObject()).Single(c => (string?)c["cell_type"] == "code");
+        return cell["outputs"]!.AsArray().Select(o => o!.AsObject()).Single(o => (string?)o["output_type"] == "error");
+    }
+
+    static string Describe(JsonObject error) => $"{error["ename"]}: {error["evalue"]}\n{string.Join("\n", error["traceback"]!.AsArray())}";
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 }

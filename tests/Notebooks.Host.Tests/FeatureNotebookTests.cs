@@ -16,7 +16,7 @@ public sealed class FeatureNotebookTests(FeatureRun run)
     public void Run_succeeds_and_numbers_every_code_cell_in_order()
     {
         Assert.Equal(0, run.Exit);
-        Assert.Equal(Enumerable.Range(1, 10), run.CodeCells.Select(c => (int)c["execution_count"]!));
+        Assert.Equal(Enumerable.Range(1, 11), run.CodeCells.Select(c => (int)c["execution_count"]!));
         Assert.Equal("ok", (string?)run.Executed["metadata"]!["notebooks_host"]!["status"]);
         Assert.False(File.Exists(Path.Combine(run.OutFolder, "features.failed.ipynb")));
     }
@@ -41,19 +41,26 @@ public sealed class FeatureNotebookTests(FeatureRun run)
         Assert.Equal(["injected-parameters"], injected["metadata"]!["tags"]!.AsArray().Select(t => (string?)t));
         Assert.Contains("int Epochs = 5;", FeatureRun.Source(injected));
         Assert.Contains("string Profile = \"smoke\";", FeatureRun.Source(injected));
-        var printed = cells[defaults + 2]["outputs"]!.AsArray().Select(o => o!.AsObject()).Single(o => (string?)o["output_type"] == "stream");
+        var printed = cells[defaults + 3]["outputs"]!.AsArray().Select(o => o!.AsObject()).Single(o => (string?)o["output_type"] == "stream");
         Assert.Equal("stdout", (string?)printed["name"]);
         Assert.Equal("epochs=5 lr=0.1 profile=smoke\n", FeatureRun.Text(printed["text"]));
     }
 
     [Fact]
-    public void Nuget_references_are_restored_and_reported()
+    public void The_setup_cell_binds_FSharp_Core_and_finds_the_repository()
     {
-        var cell = run.Cell("#r \"nuget: Deedle");
-        var installed = cell["outputs"]!.AsArray().Select(o => o!.AsObject()).First(o => (string?)o["output_type"] == "display_data");
-        Assert.Equal("Installed packages: Deedle 8.1.0; Plotly.NET.CSharp 0.14.0", FeatureRun.Text(Data(installed)["text/plain"]));
-        var restored = Assert.Single(Directory.GetDirectories(Path.Combine(FeatureRun.CacheRoot, "nuget")));
-        Assert.True(File.Exists(Path.Combine(restored, "restored.json")));
+        var text = FeatureRun.Text(Data(Only(run.Cell("// setup")))["text/plain"]);
+        Assert.Contains($"repository {TestNotebooks.RepoRoot};", text);
+        Assert.Matches("FSharp.Core [0-9.]+ serves Plotly.NET and Deedle", text);
+    }
+
+    [Fact]
+    public void Nuget_references_are_restored_and_their_kernel_extensions_loaded()
+    {
+        var outputs = run.Cell("#r \"nuget: Plotly.NET.Interactive")["outputs"]!.AsArray().Select(o => o!.AsObject()).ToList();
+        Assert.Contains(outputs, o => FeatureRun.Text(Data(o)["text/html"]).Contains("Plotly.NET.Interactive, 6.0.0"));
+        Assert.Contains(outputs, o => FeatureRun.Text(Data(o)["text/plain"]).StartsWith("Loading extensions from", StringComparison.Ordinal)
+            && FeatureRun.Text(Data(o)["text/plain"]).Contains("interactive-extensions/dotnet/Plotly.NET.Interactive.dll"));
     }
 
     [Fact]
@@ -62,7 +69,7 @@ public sealed class FeatureNotebookTests(FeatureRun run)
         var result = Only(run.Cell("// state"));
         Assert.Equal("execute_result", (string?)result["output_type"]);
         Assert.Equal((int)run.Cell("// state")["execution_count"]!, (int)result["execution_count"]!);
-        Assert.Equal("42", FeatureRun.Text(Data(result)["text/plain"]));
+        Assert.Contains("<pre>42</pre>", FeatureRun.Text(Data(result)["text/html"]));
     }
 
     [Fact]
@@ -70,7 +77,7 @@ public sealed class FeatureNotebookTests(FeatureRun run)
     {
         var outputs = run.Cell("// display")["outputs"]!.AsArray().Select(o => o!.AsObject()).ToList();
         Assert.Equal(["display_data", "execute_result"], outputs.Select(o => (string?)o["output_type"]));
-        Assert.Equal("[1, 2, 3]", FeatureRun.Text(Data(outputs[0])["text/plain"]));
+        Assert.Equal("shown", FeatureRun.Text(Data(outputs[0])["text/plain"]));
         Assert.Equal("<b id=\"html-output\">bold</b>", FeatureRun.Text(Data(outputs[1])["text/html"]));
     }
 
@@ -94,25 +101,22 @@ public sealed class FeatureNotebookTests(FeatureRun run)
     }
 
     [Fact]
-    public void A_Plotly_chart_carries_its_figure_json_and_a_drawing_script()
+    public void A_Plotly_chart_is_Plotly_NET_Interactive_html_with_its_figure()
     {
-        var data = Data(Only(run.Cell("// chart")));
-        var figure = data["application/vnd.plotly.v1+json"]!.AsObject();
-        var trace = Assert.Single(figure["data"]!.AsArray())!;
+        var html = FeatureRun.Text(Data(Only(run.Cell("// chart")))["text/html"]);
+        Assert.Contains("Plotly.newPlot(", html);
+        var data = Regex.Match(html, @"var data = (\[.*?\]);\n").Groups[1].Value;
+        var trace = Assert.Single(JsonNode.Parse(data)!.AsArray())!;
         Assert.Equal("scatter", (string?)trace["type"]);
         Assert.Equal("loss", (string?)trace["name"]);
         Assert.Equal([0.5, 0.25, 0.125], trace["y"]!.AsArray().Select(v => (double)v!));
-        Assert.Equal("Plotly chart: 1 trace(s) (scatter)", FeatureRun.Text(data["text/plain"]));
-        Assert.Contains("Plotly.newPlot(", FeatureRun.Text(data["text/html"]));
     }
 
     [Fact]
-    public void A_tensor_from_our_library_shows_shape_dtype_device_and_values()
+    public void Torch_runs_in_the_kernel_through_the_library()
     {
-        var cell = run.Cell("// tensor");
-        Assert.Contains("#r \"../", FeatureRun.Source(cell));
-        var text = FeatureRun.Text(Data(Only(cell))["text/plain"]);
-        Assert.Equal("Tensor shape [2, 3], dtype Float32, device cpu\n[[0, 1, 2]\n [3, 4, 5]]", text);
+        Assert.Contains("<pre>[ 3, 12 ]</pre>", FeatureRun.Text(Data(Only(run.Cell("// torch")))["text/html"]));
+        Assert.Contains("distill: device cpu", (string?)run.Executed["metadata"]!["notebooks_host"]!["device"]);
     }
 
     [Fact]
@@ -132,12 +136,18 @@ public sealed class FeatureNotebookTests(FeatureRun run)
     }
 
     [Fact]
-    public void Every_rich_output_also_has_text_plain()
+    public void The_report_states_the_runs_provenance_and_each_cells_duration()
     {
-        var displays = run.CodeCells.SelectMany(c => c["outputs"]!.AsArray()).Select(o => o!.AsObject())
-            .Where(o => (string?)o["output_type"] is "display_data" or "execute_result").ToList();
-        Assert.Equal(9, displays.Count);
-        Assert.All(displays, o => Assert.NotNull(Data(o)["text/plain"]));
+        var provenance = run.Executed["metadata"]!["notebooks_host"]!.AsObject();
+        Assert.Matches("^[0-9a-f]{40}(-dirty)?$", (string?)provenance["commit"]);
+        Assert.Equal("smoke", (string?)provenance["profile"]);
+        Assert.Equal("5", (string?)provenance["parameters"]!["Epochs"]);
+        Assert.All(run.CodeCells, c => Assert.True((double)c["metadata"]!["notebooks_host"]!["duration_s"]! >= 0));
+        foreach (var label in new[] { "run started", "commit", "profile", "parameters", "device", "machine", "duration" })
+            Assert.Contains($"<th>{label}</th>", run.Html);
+        Assert.Contains((string?)provenance["commit"]!, run.Html);
+        Assert.Contains("Epochs=5", run.Html);
+        Assert.Matches(@"In \[11\]: \([0-9.]+ s\)", run.Html);
     }
 
     [Fact]
@@ -149,8 +159,7 @@ public sealed class FeatureNotebookTests(FeatureRun run)
         Assert.True(run.Html.IndexOf("data-plotly-version", StringComparison.Ordinal) < run.Html.IndexOf("<body>", StringComparison.Ordinal));
         Assert.DoesNotMatch("<script[^>]+src=", run.Html);
         Assert.Contains("<table class=\"dataframe\">", run.Html);
-        Assert.Contains("Tensor shape [2, 3], dtype Float32, device cpu", run.Html);
         Assert.Contains("<b id=\"html-output\">bold</b>", run.Html);
-        Assert.Contains("In [10]:", run.Html);
+        Assert.Contains("function requirejs(", run.Html);
     }
 }

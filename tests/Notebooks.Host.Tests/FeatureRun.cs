@@ -4,22 +4,17 @@ namespace Notebooks.Host.Tests;
 
 /// <summary>
 /// One run of a notebook that touches every feature the project's notebooks use, shared by the tests of the
-/// "notebook runs" collection so Roslyn and the package restore warm up once. It is run through the CLI as
-/// `notebooks run features.ipynb --out OUT --param Epochs=5 --profile smoke`, with an empty restore cache.
+/// "notebook runs" collection so the kernel and the package restore warm up once. It is run through the CLI as
+/// `notebooks run features.ipynb --out OUT --param Epochs=5 --profile smoke`, and starts as the project's notebooks do:
+/// #r of Distill.Interactive with NotebookSetup.Use(), then #r "nuget: Plotly.NET.Interactive".
 /// </summary>
 public sealed class FeatureRun : IAsyncLifetime
 {
-    public const string Deedle = "Deedle, 8.1.0", PlotlyCSharp = "Plotly.NET.CSharp, 0.14.0";
+    public const string PlotlyInteractive = "Plotly.NET.Interactive, 6.0.0";
 
     public string Folder { get; } = TestNotebooks.ScratchFolder("features");
     public string OutFolder => Path.Combine(Folder, "out");
 
-    /// <summary>
-    /// The host's cache for this test run. Restore results are wiped before the run, so #r "nuget: ..." really
-    /// restores; the native layouts stay, because Distill's patched libtorch copy (shared by every process on the
-    /// machine) links to the newest layout's files and must not be left pointing at a deleted folder.
-    /// </summary>
-    public static string CacheRoot { get; } = Path.Combine(AppContext.BaseDirectory, "notebooks-cache");
     public int Exit { get; private set; }
     public JsonObject Executed { get; private set; } = new();
     public string Html { get; private set; } = "";
@@ -38,21 +33,20 @@ public sealed class FeatureRun : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Directory.Exists(Path.Combine(CacheRoot, "nuget"))) Directory.Delete(Path.Combine(CacheRoot, "nuget"), recursive: true);
-        Environment.SetEnvironmentVariable("NOTEBOOKS_CACHE", CacheRoot);
-        var distill = Path.GetRelativePath(Folder, TestNotebooks.DistillDll).Replace('\\', '/');
+        var library = Path.GetRelativePath(Folder, TestNotebooks.InteractiveDll).Replace('\\', '/');
         var notebook = TestNotebooks.Write(Folder, "features",
             Notebook.Cell.NewMarkdown("# Feature tour\nState across cells, **packages**, displays and charts."),
             TestNotebooks.Code("int Epochs = 3;\ndouble LearningRate = 0.1;\nstring Profile = \"paper\";", "parameters"),
-            TestNotebooks.Code($"#r \"nuget: {Deedle}\"\n#r \"nuget: {PlotlyCSharp}\"\nint answer = 41;\n" +
+            TestNotebooks.Code($"// setup\n#r \"{library}\"\nDistill.Interactive.NotebookSetup.Use()"),
+            TestNotebooks.Code($"#r \"nuget: {PlotlyInteractive}\"\nint answer = 41;\n" +
                 "Console.WriteLine($\"epochs={Epochs} lr={LearningRate} profile={Profile}\");"),
             TestNotebooks.Code("// state\nanswer + 1"),
-            TestNotebooks.Code("// display\ndisplay(new[] { 1, 2, 3 });\nHTML(\"<b id=\\\"html-output\\\">bold</b>\")"),
+            TestNotebooks.Code("// display\ndisplay(\"shown\");\nHTML(\"<b id=\\\"html-output\\\">bold</b>\")"),
             TestNotebooks.Code("// progress\nvar progress = display(\"step 0 of 4\");\nfor (int step = 1; step <= 4; step++) progress.Update($\"step {step} of 4\");"),
             TestNotebooks.Code("// frame\nDeedle.Frame.FromRecords(new[] { new { Epoch = 1, Loss = 2.5 }, new { Epoch = 2, Loss = 1.25 } })"),
             TestNotebooks.Code("// chart\nPlotly.NET.CSharp.Chart.Line<int, double, string>(x: new[] { 1, 2, 3 }, y: new[] { 0.5, 0.25, 0.125 }, Name: \"loss\")"),
-            TestNotebooks.Code($"// tensor\n#r \"{distill}\"\nusing TorchSharp;\nDistill.Runtime.TorchRuntime.Initialize(0, quiet: true);\n" +
-                "torch.arange(6, dtype: torch.float32).reshape(2, 3)"),
+            TestNotebooks.Code("// torch\nDistill.Runtime.TorchRuntime.Initialize(0, quiet: true);\n" +
+                "TorchSharp.torch.arange(6, dtype: TorchSharp.torch.float32).reshape(2, 3).sum(1).data<float>().ToArray()"),
             TestNotebooks.Code("// image\n" + PngCell));
         Exit = await TestNotebooks.Cli("run", notebook, "--out", OutFolder, "--param", "Epochs=5", "--profile", "smoke");
         var failed = Path.Combine(OutFolder, "features.failed.ipynb");
@@ -75,24 +69,23 @@ public sealed class FeatureRun : IAsyncLifetime
 
     public string NetLog => Path.Combine(Folder, "net-log.json");
 
-    /// <summary>A cell that encodes a 3x2 RGB PNG by hand (zlib + CRC-32), as a notebook drawing its own image would.</summary>
+    /// <summary>A cell that encodes a 3x2 RGB PNG by hand (zlib + CRC-32) and shows it as one of the library's pictures.</summary>
     const string PngCell = """
         uint Crc(IEnumerable<byte> data) { uint c = 0xFFFFFFFF; foreach (var b in data) { c ^= b; for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1; } return ~c; }
         byte[] BigEndian(uint v) => BitConverter.GetBytes(v).Reverse().ToArray();
         byte[] Chunk(string type, byte[] body) { var typed = Encoding.ASCII.GetBytes(type).Concat(body).ToArray(); return BigEndian((uint)body.Length).Concat(typed).Concat(BigEndian(Crc(typed))).ToArray(); }
         var rows = new byte[] { 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 128, 128, 128, 255, 255, 255 };
-        var packed = new MemoryStream();
+        var packed = new System.IO.MemoryStream();
         using (var z = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) z.Write(rows);
         byte[] png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }
             .Concat(Chunk("IHDR", BigEndian(3).Concat(BigEndian(2)).Concat(new byte[] { 8, 2, 0, 0, 0 }).ToArray()))
             .Concat(Chunk("IDAT", packed.ToArray())).Concat(Chunk("IEND", [])).ToArray();
-        png
+        new Distill.Reporting.Picture(png)
         """;
 
     public async Task DisposeAsync()
     {
         await Chromium;
-        Environment.SetEnvironmentVariable("NOTEBOOKS_CACHE", null);
         Directory.Delete(Folder, recursive: true);
     }
 }

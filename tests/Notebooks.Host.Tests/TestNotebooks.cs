@@ -12,10 +12,11 @@ static class TestNotebooks
     /// <summary>The repository root, found from this test assembly's bin/CONFIG/TFM folder.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>Release or Debug: the configuration this test assembly was built in (Distill.dll was built alongside).</summary>
+    /// <summary>Release or Debug: the configuration this test assembly was built in (Distill.Interactive was built alongside).</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
 
-    public static string DistillDll => Path.Combine(RepoRoot, "lib", "Distill", "bin", Configuration, "net10.0", "Distill.dll");
+    /// <summary>What a notebook #r's: the library's notebook assembly with its dependency closure beside it.</summary>
+    public static string InteractiveDll => Path.Combine(RepoRoot, "lib", "Distill.Interactive", "bin", Configuration, "net10.0", "Distill.Interactive.dll");
 
     /// <summary>A fresh folder under the test's bin (inside the repository, so relative #r paths look like a user's).</summary>
     public static string ScratchFolder(string name)

@@ -41,18 +41,11 @@ public static class DataCatalog
 
     public static DatasetInfo Info(string name) => Find(name).Info;
 
-    /// <summary>$DISTILL_DATA, else data/ next to the nearest Notebooks.sln above the working folder, else ./data.</summary>
-    public static string DataRoot
-    {
-        get
-        {
-            var configured = Environment.GetEnvironmentVariable(DataRootVariable);
-            if (!string.IsNullOrWhiteSpace(configured)) return configured;
-            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return Path.Combine(dir.FullName, "data");
-            return Path.GetFullPath("data");
-        }
-    }
+    /// <summary>$DISTILL_DATA, else data/ of the repository (<see cref="Repository"/>), else ./data.</summary>
+    public static string DataRoot =>
+        Environment.GetEnvironmentVariable(DataRootVariable) is { } configured && !string.IsNullOrWhiteSpace(configured)
+            ? configured
+            : Repository.PathOf("data");
 
     /// <summary>Where <see cref="Load"/> looks when no root is given.</summary>
     public static string DefaultRoot(string name) =>

@@ -15,15 +15,15 @@ public sealed class ResultStore(string root)
     /// <summary>The root DISTILL_RESULTS names, or null when it is unset or empty.</summary>
     public static string? ConfiguredRoot => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } r ? r : null;
 
-    public static ResultStore Default => new(ConfiguredRoot ?? "results");
+    /// <summary>$DISTILL_RESULTS, else results/ of the repository (<see cref="Repository"/>).</summary>
+    public static ResultStore Default => new(ConfiguredRoot ?? Repository.PathOf("results"));
 
     /// <summary>The folder, relative to the repository, that holds committed result stores (runs too long for CI).</summary>
     public const string MeasuredFolder = "notebooks/measured";
 
     /// <summary>
     /// The committed store <paramref name="name"/> (notebooks/measured/&lt;name&gt;), found from <paramref name="start"/>
-    /// (default: the current directory; a notebook runs in notebooks/ under VS Code, in the repository root under the
-    /// headless host) and its parents, or null when there is none.
+    /// (default: the current directory, the notebook's folder in every notebook host) and its parents, or null when there is none.
     /// </summary>
     public static ResultStore? Measured(string name, string? start = null)
     {

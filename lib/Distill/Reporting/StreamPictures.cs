@@ -6,10 +6,9 @@ namespace Distill.Reporting;
 /// <summary>
 /// Pictures of one P-frame's compressed-domain streams as CoViAR shows them (Wu et al. 2018, Fig. 1): the GOP's I-frame,
 /// the motion vectors as a colour-coded flow image (HSV: direction = hue, magnitude = value, full saturation; still
-/// pixels are black) and the residual (|r| per channel, brightened), side by side in one PNG. The notebook host shows any
-/// object with ToPng().
+/// pixels are black) and the residual (|r| per channel, brightened), side by side in one PNG.
 /// </summary>
-public sealed class StreamPictures
+public sealed class StreamPictures : IPicture
 {
     StreamPictures(byte[] png, int frame, double maxMagnitude) { this.png = png; Frame = frame; MaxMagnitude = maxMagnitude; }
 

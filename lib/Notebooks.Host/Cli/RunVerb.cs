@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Notebooks.Host.Kernel;
 using Notebooks.Host.Parameters;
 using Notebooks.Host.Run;
 
@@ -24,28 +23,31 @@ static class RunVerb
             Dictionary<string, string> overrides;
             try { overrides = NotebookParameters.ParseOverrides(parse.GetValue(parameters) ?? [], parse.GetValue(profile)); }
             catch (ParameterException e) { Console.Error.WriteLine($"notebooks: {e.Message}"); return 2; }
-            var restore = new NuGetRestore(NuGetRestore.DefaultCacheRoot());
+            // The kernel captures Console.Out/Error while a cell runs (and an interrupted cell never finishes): the CLI's own
+            // lines go straight to the process's standard streams.
+            var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+            var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
             int exit = 0;
             foreach (var path in parse.GetValue(notebooks)!)
             {
                 try
                 {
-                    var result = await NotebookRunner.RunAsync(path, parse.GetValue(output)!, overrides, restore, Console.Out, cancel);
-                    if (result.Succeeded) Console.WriteLine($"notebooks: {path} -> {result.NotebookPath}, {result.ReportPath}");
+                    var result = await NotebookRunner.RunAsync(path, parse.GetValue(output)!, overrides, stdout, cancel);
+                    if (result.Succeeded) stdout.WriteLine($"notebooks: {path} -> {result.NotebookPath}, {result.ReportPath}");
                     else if (result.Interrupted)
                     {
-                        Console.Error.WriteLine($"notebooks: {path} interrupted in cell {result.FailedCellId}; what ran is in {result.ReportPath}");
+                        stderr.WriteLine($"notebooks: {path} interrupted in cell {result.FailedCellId}; what ran is in {result.ReportPath}");
                         return 130;
                     }
                     else
                     {
-                        Console.Error.WriteLine($"notebooks: {path} failed in cell {result.FailedCellId}; see {result.ReportPath} (the last good report, if any, is untouched)");
+                        stderr.WriteLine($"notebooks: {path} failed in cell {result.FailedCellId}; see {result.ReportPath} (the last good report, if any, is untouched)");
                         exit = 1;
                     }
                 }
                 catch (Exception e) when (e is ParameterException or Notebook.NotebookFormatException or FileNotFoundException)
                 {
-                    Console.Error.WriteLine($"notebooks: {e.Message}");
+                    stderr.WriteLine($"notebooks: {e.Message}");
                     exit = 2;
                 }
             }

@@ -64,7 +64,10 @@ public static class PlotlyJs
 
     static string VersionOf(string resource) => resource["Plotly.NET.plotly-".Length..^".min.js".Length];
 
-    static string PackagesFolder() => Kernel.DepsJson.PackagesFolder();
+    /// <summary>NuGet's global packages folder: $NUGET_PACKAGES, else ~/.nuget/packages.</summary>
+    static string PackagesFolder() => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+        ? configured
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     static IEnumerable<string> CandidateFiles()
     {

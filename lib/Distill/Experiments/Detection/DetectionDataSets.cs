@@ -15,6 +15,11 @@ public static class DetectionDataSets
     public const string Voc2007 = "voc2007";
     public static readonly IReadOnlyList<string> All = [Scenes, Voc2007];
 
+    /// <summary>Where <paramref name="dataSet"/> is looked for when no root is given: data/voc-scenes (what make-voc writes)
+    /// or data/ (what fetch voc2007 fills) of the repository, or of $DISTILL_DATA.</summary>
+    public static string DefaultRoot(string dataSet) =>
+        dataSet == Scenes ? Path.Combine(Data.DataCatalog.DataRoot, Scenes) : Data.DataCatalog.DataRoot;
+
     /// <summary>The VOC year folder of <paramref name="dataSet"/> under <paramref name="root"/>.</summary>
     public static string Folder(string dataSet, string root) => dataSet switch
     {

@@ -84,9 +84,9 @@ public static class DetectionKdReport
 
     /// <summary>
     /// The first <paramref name="images"/> test images as rows, one column per run, each with that model's detections
-    /// scoring at least <paramref name="minScore"/> (box, class, score), ground truth dashed in white; a PNG.
+    /// scoring at least <paramref name="minScore"/> (box, class, score), ground truth dashed in white.
     /// </summary>
-    public static byte[] SideBySide(DetectionRunner runner, IReadOnlyList<DetectionResult> results, int images = 3, double minScore = 0.5, int scale = 2)
+    public static Picture SideBySide(DetectionRunner runner, IReadOnlyList<DetectionResult> results, int images = 3, double minScore = 0.5, int scale = 2)
     {
         if (results.Count == 0) throw new ArgumentException("No runs to draw.", nameof(results));
         var source = TestSource(runner, results[0], images);
@@ -99,7 +99,7 @@ public static class DetectionKdReport
             columns.Add(found.Select((d, k) => BoxDrawing.Panel.Of(batch.Images[k], d, batch.Targets[k], minScore)).ToArray());
             foreach (var d in found) { d.Boxes.Dispose(); d.Scores.Dispose(); d.Labels.Dispose(); }
         }
-        return BoxDrawing.Grid(results.Select(r => DetectionKd.LabelOf(r.Config.Name)).ToList(), columns, source.Data.Classes, scale);
+        return new Picture(BoxDrawing.Grid(results.Select(r => DetectionKd.LabelOf(r.Config.Name)).ToList(), columns, source.Data.Classes, scale));
     }
 
     /// <summary>Every loss component per epoch, one panel per component ("rpn_cls", ..., "bounded", "total"), one line per run; and test mAP.</summary>
