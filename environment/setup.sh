@@ -3,6 +3,7 @@
 # Sourced by environment/reproduce.sh and environment/test.sh; safe to run again (it only adds what is missing).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -n "${DISTILL_SETUP_DONE:-}" ]; then return 0 2>/dev/null || exit 0; fi
 
 # apt packages: the libstdc++ shim compiler, real Fashion-MNIST, FFmpeg (encoder + libraries for the
 # compressed-domain video reader), nbformat (validates executed notebooks), Chromium (renders HTML reports in tests).
@@ -12,6 +13,9 @@ apt_packages=(g++ pkg-config dataset-fashion-mnist ffmpeg libavcodec-dev libavfo
 apt_packages+=(unar)
 # python3-torch (PyTorch 1.13, CPU) runs tests/Benchmarks/KdStep/reference.py, the PyTorch side of the KD-step benchmark.
 apt_packages+=(python3-torch)
+# A real Jupyter client: `jupyter nbconvert --execute` runs the notebooks in the .NET Interactive kernel (environment/jupyter-check.sh).
+# iproute2's ss lists the sockets the kernel listens on (all must be loopback).
+apt_packages+=(jupyter-nbconvert python3-nbclient python3-jupyter-client iproute2)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,4 +40,29 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# The .NET Interactive kernel that VS Code and Jupyter run the notebooks in, pinned, registered for Jupyter as `.net-csharp`.
+# `dotnet interactive jupyter install` writes --http-port-range into the kernelspec, and with or without it the kernel opens
+# an HTTP listener (port 2048) on every network interface; this kernelspec leaves the range out and passes
+# --http-local-only, which binds that listener to loopback (127.0.0.1) like the kernel's ZeroMQ sockets.
+# environment/jupyter-check.sh checks that every socket the kernel listens on is a loopback one.
+interactive_version=1.0.712001
+interactive="$HOME/.dotnet/tools/dotnet-interactive"
+if [ ! -x "$interactive" ] || ! "$interactive" --version 2>/dev/null | grep -q "^$interactive_version"; then
+  echo "setup: installing the dotnet-interactive tool $interactive_version"
+  dotnet tool uninstall -g Microsoft.dotnet-interactive >/dev/null 2>&1 || true
+  dotnet tool install -g Microsoft.dotnet-interactive --version "$interactive_version" >/dev/null
+fi
+kernelspec="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/.net-csharp"
+mkdir -p "$kernelspec"
+cat > "$kernelspec/kernel.json" <<JSON
+{
+  "argv": ["$interactive", "jupyter", "--default-kernel", "csharp", "--http-local-only", "{connection_file}"],
+  "display_name": ".NET (C#)",
+  "language": "C#",
+  "metadata": {"vscode": {"extension_id": "ms-dotnettools.dotnet-interactive-vscode", "kernel_id": "dotnet-interactive"}}
+}
+JSON
 dotnet build "$root/Notebooks.sln" -c Release -nologo -clp:ErrorsOnly
+# Scripts that source this one after another did (test.sh -> jupyter-check.sh) skip the second round.
+export DISTILL_SETUP_DONE=1

@@ -46,7 +46,7 @@ public sealed class Notebook01SmokeTests
                 Assert.Contains(row, html);
             Assert.Contains("VideoAccuracy", html);
             Assert.Contains("ClipAccuracy", html);
-            var charts = outputs.Where(o => o["data"]?["text/plain"] is { } text && FeatureRun.Text(text).StartsWith("Plotly chart")).ToList();
+            var charts = outputs.Where(o => o["data"]?["text/html"] is { } chart && FeatureRun.Text(chart).Contains("Plotly.newPlot(")).ToList();
             Assert.Equal(2, charts.Count);
             Assert.Contains("Plotly.newPlot(", html);
             Assert.Contains("data:image/png;base64,", html);
