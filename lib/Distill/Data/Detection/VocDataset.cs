@@ -39,7 +39,16 @@ public sealed class VocDataset
         var main = Path.Combine(root, "ImageSets", "Main");
         var listFile = Path.Combine(main, split + ".txt");
         if (!File.Exists(listFile)) throw new FileNotFoundException($"VOC split list {listFile} does not exist.", listFile);
-        var ids = File.ReadAllLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var lines = File.ReadAllLines(listFile);
+        var ids = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var id = lines[i].Trim();
+            if (id.Length == 0) continue;
+            if (!VocXml.IsPlainName(id))
+                throw new VocFormatException($"{listFile}: line {i + 1}: image id '{DataFiles.Printable(id)}' is not a plain file name (no folders, '..' or control characters).");
+            ids.Add(id);
+        }
         var dupe = ids.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
         if (dupe is not null) throw new VocFormatException($"{listFile}: image id '{dupe.Key}' is listed {dupe.Count()} times.");
         return new VocDataset(root, split, ids, classes ?? DiscoverClasses(main, split));
