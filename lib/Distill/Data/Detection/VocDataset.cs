@@ -71,7 +71,10 @@ public sealed class VocDataset
 
     public VocAnnotation Annotation(int index)
     {
-        var annotation = VocXml.Read(AnnotationPath(Ids[index]));
+        var path = AnnotationPath(Ids[index]);
+        if (!File.Exists(path))
+            throw new VocFormatException($"{path}: image id '{Ids[index]}' of {Path.Combine(Root, "ImageSets", "Main", Split + ".txt")} has no annotation file.");
+        var annotation = VocXml.Read(path);
         foreach (var o in annotation.Objects)
             if (!classIndex.ContainsKey(o.Name))
                 throw new VocFormatException($"{AnnotationPath(Ids[index])}: object class '{o.Name}' is not one of {string.Join(", ", Classes)}.");

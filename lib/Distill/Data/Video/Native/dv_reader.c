@@ -56,6 +56,11 @@ DV_EXPORT int dv_open(const char *path, int threads, dv_reader **out)
     r->stream = ret;
     AVStream *st = r->fmt->streams[r->stream];
     r->declared_frames = st->nb_frames;
+    /* Empty index entries are frames the muxer dropped on purpose (ffmpeg's AVI muxer writes one per timestamp gap). */
+    for (int i = 0, n = avformat_index_get_entries_count(st); i < n; i++) {
+        const AVIndexEntry *e = avformat_index_get_entry(st, i);
+        if (e && e->size > 0) r->indexed++;
+    }
 
     r->dec = avcodec_alloc_context3(codec);
     if (!r->dec) return dv_fail(r, DV_ENOMEM, "out of memory for the decoder");
@@ -142,8 +147,13 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
             if (r->declared_frames > 0 && r->packets_in < r->declared_frames - DV_DECLARED_SLACK)
                 return dv_fail(r, DV_ETRUNCATED, "the container declares %lld frames but only %lld packets were read (truncated file?)",
                                (long long)r->declared_frames, (long long)r->packets_in);
-            if (!r->eof_counted && r->packets_in > r->frames_out) r->damaged_frames += r->packets_in - r->frames_out;
-            r->eof_counted = 1;
+            if (!r->eof_counted) {
+                /* Packets that yielded no frame, and packets the index lists that the demuxer lost (it resyncs silently
+                   past a chunk whose header was damaged). */
+                if (r->packets_in > r->frames_out) r->damaged_frames += r->packets_in - r->frames_out;
+                if (r->indexed > r->packets_in) r->damaged_frames += r->indexed - r->packets_in;
+                r->eof_counted = 1;
+            }
             return DV_END;
         }
         if (ret != AVERROR(EAGAIN))
