@@ -101,6 +101,19 @@ public sealed class ConcealedDamageTests : IDisposable
         Assert.Equal(0, Distill.Cli.MvDumpCommand.Create().Parse([damaged, "--out", csv, "--accept-damaged"]).Invoke());
     }
 
+    [Fact]
+    public void Finding6_AFrameTheDemuxerLosesToADamagedChunkHeaderIsCounted()
+    {
+        var path = Encode("chunk.avi", "mpeg4 -q:v 1");
+        var bytes = File.ReadAllBytes(path);
+        int chunk = -1;
+        for (int n = 0; n < 6; n++) chunk = bytes.AsSpan(chunk + 1).IndexOf("00dc"u8) + chunk + 1;
+        Array.Clear(bytes, chunk + 4, 4); // the sixth frame chunk now claims 0 bytes; the AVI index still lists its size
+        File.WriteAllBytes(path, bytes);
+        var index = GopReader.Index(path);
+        Assert.Equal((47, 1L), (index.FrameCount, index.DamagedFrames));
+    }
+
     [Theory]
     [InlineData("not(eq(n\\,20))", 49)]
     [InlineData("not(between(n\\,20\\,21))", 50)]
