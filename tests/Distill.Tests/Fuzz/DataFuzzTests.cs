@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Distill.Data;
@@ -52,6 +53,18 @@ public sealed class DataFuzzTests(ITestOutputHelper output)
         Assert.InRange(figures.CleanErrors, 1, figures.Inputs - 1);
     }
 
+    /// <summary>The gzip file with its ISIZE trailer set to what the (forged) IDX sizes inside it claim.</summary>
+    static byte[] AgreeingTrailer(byte[] gz)
+    {
+        using var z = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        var head = new byte[16];
+        z.ReadExactly(head);
+        long count = 1;
+        for (int d = 0; d < 3; d++) count = unchecked(count * BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(4 + 4 * d)));
+        BinaryPrimitives.WriteUInt32LittleEndian(gz.AsSpan(gz.Length - 4), unchecked((uint)(16 + count)));
+        return gz;
+    }
+
     [Fact]
     public void IdxGzip()
     {
@@ -64,10 +77,13 @@ public sealed class DataFuzzTests(ITestOutputHelper output)
         {
             var m = new Mutator(k);
             var gz = target.Original(path);
-            // Half the inputs damage the IDX content under valid compression, half the gzip framing itself.
-            var (bytes, kind) = m.Random.Next(2) == 0
-                ? (Gzip(m.Mutate(raw, IdxFields).Bytes), "inner")
-                : m.Mutate(gz, [new(2, 2), new(4, 4), new(gz.Length - 8, 4), new(gz.Length - 4, 4)]);
+            // The IDX content damaged under valid compression; forged sizes with a trailer forged to agree; or the gzip framing itself.
+            var (bytes, kind) = m.Random.Next(3) switch
+            {
+                0 => (Gzip(m.Mutate(raw, IdxFields).Bytes), "inner"),
+                1 => (AgreeingTrailer(Gzip(m.ScaleUp(raw, IdxFields[1 + m.Random.Next(3)]))), "trailer"),
+                _ => m.Mutate(gz, [new(2, 2), new(4, 4), new(gz.Length - 8, 4), new(gz.Length - 4, 4)]),
+            };
             File.WriteAllBytes(path, bytes);
             return new FuzzRun.Input(kind, (long)DataFiles.MaxDeflateRatio * bytes.Length);
         }, () => Idx.Read(path, Idx.ImagesMagic), e => NamesAFileOf(e, target), target.Restore, output);

@@ -85,6 +85,16 @@ public sealed class Mutator(int seed)
         return bytes;
     }
 
+    /// <summary>The field multiplied by 2 to 2^20: a size forged large but still plausible.</summary>
+    public byte[] ScaleUp(byte[] original, Field field)
+    {
+        var bytes = (byte[])original.Clone();
+        if (field.Offset + field.Width > bytes.Length) return bytes;
+        var span = bytes.AsSpan(field.Offset, field.Width);
+        Write(span, field, Read(span, field) * (2 + rng.Next(1 << 20)));
+        return bytes;
+    }
+
     static long Read(ReadOnlySpan<byte> s, Field f) => (f.Width, f.BigEndian) switch
     {
         (2, true) => BinaryPrimitives.ReadUInt16BigEndian(s),
