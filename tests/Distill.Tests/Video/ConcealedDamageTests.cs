@@ -74,7 +74,7 @@ public sealed class ConcealedDamageTests : IDisposable
         Assert.Equal([clean], skipped.Good.Select(g => g.Path));
         var failure = Assert.Single(skipped.Failed);
         Assert.Equal(damaged, failure.Path);
-        Assert.Matches(@"^\d+ of 4[78] frames damaged \(flagged or concealed by the decoder, or dropped\)$", failure.Reason);
+        Assert.Matches(@"^\d+ of 4[78] frames damaged \(corrupt or concealed by the decoder, or packets lost, extra or undecodable\)$", failure.Reason);
 
         var e = Assert.Throws<VideoDecodeException>(() => VideoScan.Run([clean, damaged], damaged: DamagedVideoPolicy.Fail));
         Assert.Equal(damaged, e.Path);
@@ -129,6 +129,17 @@ public sealed class ConcealedDamageTests : IDisposable
             var index = GopReader.Index(file);
             Assert.Equal((48, 0L), (index.FrameCount, index.DamagedFrames));
         }
+    }
+
+    [Fact]
+    public void Finding7_ATailCutAtAFrameBoundaryIsWithinTheSlackButCounted()
+    {
+        var path = Encode("tail.avi", "msmpeg4v3");
+        var bytes = File.ReadAllBytes(path);
+        int index1 = bytes.AsSpan().LastIndexOf("idx1"u8);
+        File.WriteAllBytes(path, bytes[..bytes.AsSpan(0, index1).LastIndexOf("00dc"u8)]); // the last frame and the index go
+        var video = GopReader.Index(path);
+        Assert.Equal((47, 1L), (video.FrameCount, video.DamagedFrames));
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed unsafe class CompressedVideoReader : IDisposable
 
     /// <summary>
     /// Frames so far that FFmpeg flagged as corrupt or concealed (it logged an error while decoding them), plus, once the
-    /// end is reached, packets that yielded no frame. Exact with the default single decoder thread.
+    /// end is reached, packets that yielded no frame and packets lost or extra against the container's index (or,
+    /// where the demuxer has none, its declared count). Exact with the default single decoder thread.
     /// </summary>
     public long DamagedFrames
     {

@@ -29,7 +29,7 @@ public sealed record VideoIndex(string Path, string Codec, int Width, int Height
     public string DamageText => DescribeDamage(DamagedFrames, FrameCount);
 
     public static string DescribeDamage(long damaged, long frames) =>
-        $"{damaged} of {frames} frames damaged (flagged or concealed by the decoder, or dropped)";
+        $"{damaged} of {frames} frames damaged (corrupt or concealed by the decoder, or packets lost, extra or undecodable)";
 
     /// <summary>Number of frames in GOP <paramref name="gop"/>.</summary>
     public int GopLength(int gop) => (gop + 1 < GopStarts.Count ? GopStarts[gop + 1] : FrameCount) - GopStarts[gop];

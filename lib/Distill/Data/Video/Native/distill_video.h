@@ -98,7 +98,8 @@ typedef struct dv_reader {
     int64_t frames_out, declared_frames, last_pos;
     int64_t packets_in;     /* video packets the decoder accepted */
     int64_t indexed;        /* non-empty packets the container's index (AVI idx1, MP4 sample table) lists at open */
-    int64_t damaged_frames; /* frames flagged or concealed, plus, at the end, packets lost or yielding no frame */
+    int64_t index_entries;  /* all its entries; few or none when the demuxer dropped or never found the index */
+    int64_t damaged_frames; /* frames flagged or concealed, plus, at the end, packets lost, added or yielding no frame */
     unsigned log_mark;      /* dv_log_errors() when the last frame was handed out */
     char err[768];
 } dv_reader;

@@ -57,7 +57,8 @@ DV_EXPORT int dv_open(const char *path, int threads, dv_reader **out)
     AVStream *st = r->fmt->streams[r->stream];
     r->declared_frames = st->nb_frames;
     /* Empty index entries are frames the muxer dropped on purpose (ffmpeg's AVI muxer writes one per timestamp gap). */
-    for (int i = 0, n = avformat_index_get_entries_count(st); i < n; i++) {
+    r->index_entries = avformat_index_get_entries_count(st);
+    for (int i = 0; i < r->index_entries; i++) {
         const AVIndexEntry *e = avformat_index_get_entry(st, i);
         if (e && e->size > 0) r->indexed++;
     }
@@ -148,10 +149,15 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
                 return dv_fail(r, DV_ETRUNCATED, "the container declares %lld frames but only %lld packets were read (truncated file?)",
                                (long long)r->declared_frames, (long long)r->packets_in);
             if (!r->eof_counted) {
-                /* Packets that yielded no frame, and packets the index lists that the demuxer lost (it resyncs silently
-                   past a chunk whose header was damaged). */
+                /* Packets that yielded no frame, and packets lost or added against what the container says it holds:
+                   its index where that covers the declared count (ffmpeg's AVI muxer counts empty chunks for timestamp
+                   gaps in the header but indexes only real packets), else the declared count itself (a damaged AVI
+                   whose index the demuxer dropped, or a truncated one that lost it with its tail). The demuxer resyncs
+                   silently past a damaged chunk header, so a lost packet shows nowhere else. */
+                int index_covers = r->index_entries >= r->declared_frames - DV_DECLARED_SLACK;
+                int64_t expected = r->declared_frames <= 0 ? r->packets_in : index_covers ? r->indexed : r->declared_frames;
                 if (r->packets_in > r->frames_out) r->damaged_frames += r->packets_in - r->frames_out;
-                if (r->indexed > r->packets_in) r->damaged_frames += r->indexed - r->packets_in;
+                r->damaged_frames += expected > r->packets_in ? expected - r->packets_in : r->packets_in - expected;
                 r->eof_counted = 1;
             }
             return DV_END;
