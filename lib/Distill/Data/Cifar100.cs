@@ -17,23 +17,28 @@ public static class Cifar100
     public const string FineNamesFile = "fine_label_names.txt";
     public const string CoarseNamesFile = "coarse_label_names.txt";
 
+    /// <summary>Records in train.bin and test.bin of the official release.</summary>
+    public const int TrainRecords = 50000, TestRecords = 10000;
+
     /// <summary>Reads the data set from <paramref name="root"/> or its cifar-100-binary sub-folder.</summary>
     public static ImageDataset Read(string root)
     {
         var dir = DataFiles.Locate(root, ArchiveFolder, TrainFile, Name);
         var fine = DataFiles.ReadClassNames(DataFiles.Require(dir, FineNamesFile, Name), NumClasses);
         var coarse = DataFiles.ReadClassNames(DataFiles.Require(dir, CoarseNamesFile, Name), NumCoarseClasses);
-        return new ImageDataset(Name, fine, ReadSplit(DataFiles.Require(dir, TrainFile, Name)),
-            ReadSplit(DataFiles.Require(dir, TestFile, Name)), coarse);
+        var expected = RecordCounts.Expected(dir, new Dictionary<string, long> { [TrainFile] = TrainRecords, [TestFile] = TestRecords });
+        return new ImageDataset(Name, fine, ReadSplit(DataFiles.Require(dir, TrainFile, Name), expected[TrainFile]),
+            ReadSplit(DataFiles.Require(dir, TestFile, Name), expected[TestFile]), coarse);
     }
 
-    static ImageSplit ReadSplit(string path)
+    static ImageSplit ReadSplit(string path, long expectedRecords)
     {
-        var (pixels, labels, coarse) = CifarRecords.Read(path, 2, NumClasses, NumCoarseClasses);
+        var (pixels, labels, coarse) = CifarRecords.Read(path, 2, NumClasses, NumCoarseClasses, expectedRecords);
         return new ImageSplit(pixels, labels, 3, CifarRecords.Side, CifarRecords.Side, coarse);
     }
 
-    /// <summary>Writes the official layout into <paramref name="dir"/> (the cifar-100-binary folder itself).</summary>
+    /// <summary>Writes the official layout into <paramref name="dir"/> (the cifar-100-binary folder itself), the record
+    /// counts declared in record-counts.txt.</summary>
     public static void Write(ImageDataset data, string dir)
     {
         if (data.NumClasses != NumClasses || data.CoarseClassNames?.Count != NumCoarseClasses)
@@ -43,5 +48,6 @@ public static class Cifar100
         DataFiles.WriteClassNames(Path.Combine(dir, CoarseNamesFile), data.CoarseClassNames);
         CifarRecords.Write(Path.Combine(dir, TrainFile), data.Train, 0, data.Train.Count, withCoarse: true);
         CifarRecords.Write(Path.Combine(dir, TestFile), data.Test, 0, data.Test.Count, withCoarse: true);
+        RecordCounts.Write(dir, [(TrainFile, data.Train.Count), (TestFile, data.Test.Count)]);
     }
 }

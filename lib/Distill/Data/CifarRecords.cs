@@ -9,8 +9,11 @@ static class CifarRecords
     public const int Side = 32;
     public const int PixelBytes = 3 * Side * Side;
 
-    /// <summary>Records of a whole file. With two label bytes the first is the coarse label, the second the fine one.</summary>
-    public static (byte[] Pixels, long[] Labels, long[]? Coarse) Read(string path, int labelBytes, int numClasses, int numCoarse)
+    /// <summary>
+    /// Records of a whole file, which must hold exactly <paramref name="expectedRecords"/>. With two label bytes the
+    /// first is the coarse label, the second the fine one.
+    /// </summary>
+    public static (byte[] Pixels, long[] Labels, long[]? Coarse) Read(string path, int labelBytes, int numClasses, int numCoarse, long expectedRecords)
     {
         var bytes = DataFiles.ReadNonEmpty(path);
         int recordBytes = labelBytes + PixelBytes;
@@ -22,6 +25,9 @@ static class CifarRecords
                 $"after {bytes.Length % recordBytes} bytes");
         }
         int n = bytes.Length / recordBytes;
+        if (n != expectedRecords)
+            throw new DataFormatException(path, "",
+                $"the file holds {n} records where {expectedRecords} are expected (records added or removed; stand-ins declare their counts in {RecordCounts.FileName})");
         var pixels = new byte[(long)n * PixelBytes];
         var labels = new long[n];
         var coarse = labelBytes == 2 ? new long[n] : null;

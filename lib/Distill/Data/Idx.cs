@@ -26,7 +26,7 @@ public static class Idx
         using Stream input = gzip ? new GZipStream(new MemoryStream(raw), CompressionMode.Decompress) : new MemoryStream(raw);
         try
         {
-            return ReadPayload(input, path, expectedMagic, gzip, gzip ? GzipSize(raw) : raw.Length);
+            return ReadPayload(input, path, expectedMagic, gzip, gzip ? GzipSize(raw) : raw.Length, raw.Length);
         }
         catch (InvalidDataException e)
         {
@@ -37,7 +37,7 @@ public static class Idx
     /// <summary>ISIZE of the last gzip member: the uncompressed length modulo 2^32.</summary>
     static long GzipSize(byte[] raw) => raw.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4)) : -1;
 
-    static (int[] Dims, byte[] Data) ReadPayload(Stream input, string path, int expectedMagic, bool gzip, long expectedLength)
+    static (int[] Dims, byte[] Data) ReadPayload(Stream input, string path, int expectedMagic, bool gzip, long expectedLength, long fileLength)
     {
         var head = new byte[4];
         ReadExactly(input, head, 0, path, "the magic number");
@@ -65,6 +65,11 @@ public static class Idx
             throw new DataFormatException(path, DataFormatException.Offset(4),
                 $"sizes {string.Join(" x ", dims)} need {total} bytes but the {(gzip ? "gzip trailer says the stream holds" : "file is")} " +
                 $"{expectedLength} bytes (truncated, padded or a lying header)");
+        // The trailer is as forgeable as the sizes; allocate only what this many compressed bytes can inflate to.
+        if (gzip && total > (long)DataFiles.MaxDeflateRatio * fileLength)
+            throw new DataFormatException(path, DataFormatException.Offset(4),
+                $"sizes {string.Join(" x ", dims)} need {total} bytes, more than a {fileLength}-byte gzip file can inflate to " +
+                $"(at most {DataFiles.MaxDeflateRatio}:1; a lying header)");
         var data = new byte[count];
         ReadExactly(input, data, headerBytes, path, $"the {string.Join(" x ", dims)} data");
         if (input.ReadByte() != -1)

@@ -10,37 +10,58 @@ namespace Distill.Data;
 public sealed class NpzReader : IDisposable
 {
     readonly ZipArchive archive;
+    readonly Dictionary<string, ZipArchiveEntry> members;
 
+    /// <summary>
+    /// Opens the archive and reads its whole central directory now, so every structural fault surfaces here: a member
+    /// listed twice, or one whose declared sizes the file's length cannot hold (no allocation ever trusts them).
+    /// </summary>
     public NpzReader(string path)
     {
         Path = path;
         var stream = File.OpenRead(path);
         try
         {
-            if (stream.Length == 0) throw new DataFormatException(path, "", "the file is empty");
+            long fileLength = stream.Length;
+            if (fileLength == 0) throw new DataFormatException(path, "", "the file is empty");
             archive = new ZipArchive(stream, ZipArchiveMode.Read);
+            members = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+            foreach (var entry in archive.Entries)
+            {
+                if (!members.TryAdd(entry.FullName, entry))
+                    throw new DataFormatException(path, "", $"the archive holds two members named '{entry.FullName}'");
+                CheckSizes(entry, fileLength);
+            }
         }
-        catch (InvalidDataException e)
+        catch (Exception e)
         {
             stream.Dispose();
-            throw new DataFormatException(path, "", $"not a readable zip/npz archive ({e.Message})", e);
-        }
-        catch
-        {
-            stream.Dispose();
+            if (e is InvalidDataException or ArgumentException)
+                throw new DataFormatException(path, "", $"not a readable zip/npz archive ({e.Message})", e);
             throw;
         }
+    }
+
+    void CheckSizes(ZipArchiveEntry entry, long fileLength)
+    {
+        if (entry.CompressedLength > fileLength)
+            throw new DataFormatException(Path, entry.FullName,
+                $"the member declares {entry.CompressedLength} compressed bytes but the archive is only {fileLength} bytes long");
+        if (entry.Length > (long)DataFiles.MaxDeflateRatio * entry.CompressedLength + DataFiles.MaxDeflateRatio)
+            throw new DataFormatException(Path, entry.FullName,
+                $"the member declares {entry.Length} bytes uncompressed from {entry.CompressedLength} compressed bytes, " +
+                $"more than deflate's {DataFiles.MaxDeflateRatio}:1 can produce (forged sizes)");
     }
 
     public string Path { get; }
 
     /// <summary>Names of the arrays in the archive (member names without ".npy").</summary>
-    public IEnumerable<string> Names => archive.Entries.Select(e => e.FullName.EndsWith(".npy") ? e.FullName[..^4] : e.FullName);
+    public IEnumerable<string> Names => members.Keys.Select(n => n.EndsWith(".npy") ? n[..^4] : n);
 
-    public bool Contains(string name) => archive.GetEntry(name + ".npy") is not null;
+    public bool Contains(string name) => members.ContainsKey(name + ".npy");
 
     /// <summary>The header of array <paramref name="name"/>, to check its shape before reading the data.</summary>
-    public NpyHeader Header(string name) => Read(name, (_, header, _) => header);
+    public NpyHeader Header(string name) => Read(name, (_, header, _) => header, wholeMember: false);
 
     public byte[] ReadUInt8(string name, out NpyHeader header) => Read(name, Npy.ReadUInt8, out header);
 
@@ -51,21 +72,31 @@ public sealed class NpzReader : IDisposable
     T Read<T>(string name, Func<Stream, NpyHeader, string, T> body, out NpyHeader header)
     {
         NpyHeader? seen = null;
-        var result = Read(name, (s, h, w) => { seen = h; return body(s, h, w); });
+        var result = Read(name, (s, h, w) => { seen = h; return body(s, h, w); }, wholeMember: true);
         header = seen!;
         return result;
     }
 
-    T Read<T>(string name, Func<Stream, NpyHeader, string, T> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> on the member's stream after its header. With <paramref name="wholeMember"/> the
+    /// stream is then read to its end and the CRC-32 of all its bytes compared with the one the archive recorded.
+    /// </summary>
+    T Read<T>(string name, Func<Stream, NpyHeader, string, T> body, bool wholeMember)
     {
         string where = $"{Path}/{name}.npy";
-        var entry = archive.GetEntry(name + ".npy")
-            ?? throw new DataFormatException(Path, "", $"the archive has no array '{name}' (it has: {string.Join(", ", Names)})");
+        if (!members.TryGetValue(name + ".npy", out var entry))
+            throw new DataFormatException(Path, "", $"the archive has no array '{name}' (it has: {string.Join(", ", Names)})");
         try
         {
-            using var stream = entry.Open();
+            using var stream = new Crc32Stream(entry.Open());
             var header = Npy.ReadHeader(stream, entry.Length, where);
-            return body(stream, header, where);
+            var result = body(stream, header, where);
+            if (!wholeMember) return result;
+            if (stream.ReadByte() != -1)
+                throw new DataFormatException(where, DataFormatException.Offset(entry.Length), "the member holds more bytes than it declares");
+            if (stream.Crc != entry.Crc32)
+                throw new DataFormatException(where, "", $"the data is damaged: its CRC-32 is {stream.Crc:x8}, the archive recorded {entry.Crc32:x8}");
+            return result;
         }
         catch (Exception e) when (e is InvalidDataException or IOException && e is not DataFormatException)
         {

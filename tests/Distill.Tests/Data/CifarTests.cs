@@ -114,7 +114,7 @@ public class CifarTests
         using var tmp = new TempFolder();
         Cifar100.Write(Cifar100Set(), tmp.Path);
         var path = tmp.File(Cifar100.TrainFile);
-        var noise = new byte[7 * Record100];
+        var noise = new byte[30 * Record100]; // the 30 records record-counts.txt declares
         new Random(5).NextBytes(noise);
         noise[0] = 200; // make sure the very first coarse label is impossible
         File.WriteAllBytes(path, noise);

@@ -26,12 +26,13 @@ public sealed class MotionVectorCsvTests(SyntheticVideoFixture video) : IClassFi
     public void RowsDescribeEveryPFrameBlockAndRecoverTheShift()
     {
         var text = new StringWriter();
-        var (frames, vectors) = MotionVectorCsv.Write(video.Path, text);
+        var (frames, vectors, damaged) = MotionVectorCsv.Write(video.Path, text);
         var rows = Parse(text.ToString(), out var header);
 
         Assert.Equal("frame,pict_type,source,w,h,src_x,src_y,dst_x,dst_y,motion_x,motion_y,motion_scale,flags", header);
         Assert.Equal(SyntheticVideo.Frames, frames);
         Assert.Equal(vectors, rows.Count);
+        Assert.Equal(0, damaged);
         // I-frames (0 and 12) have no rows; each of the 22 P-frames has at least the patch's blocks.
         var perFrame = rows.GroupBy(r => r.Frame).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(Enumerable.Range(0, SyntheticVideo.Frames).Where(t => t % SyntheticVideo.Gop != 0), perFrame.Keys.Order());

@@ -42,6 +42,16 @@ sealed class SyntheticVideo : IDisposable
         if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed: {stderr.Result}");
     }
 
+    /// <summary>Runs ffmpeg with <paramref name="arguments"/> (after -v error -y), e.g. to encode a lavfi test source.</summary>
+    public static void Ffmpeg(string arguments)
+    {
+        var psi = new ProcessStartInfo("ffmpeg", "-v error -y " + arguments) { RedirectStandardError = true, UseShellExecute = false };
+        using var ffmpeg = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ffmpeg");
+        var stderr = ffmpeg.StandardError.ReadToEnd();
+        ffmpeg.WaitForExit();
+        if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {arguments} failed: {stderr}");
+    }
+
     /// <summary>A smooth random texture: bilinearly upsampled random values on an 8-pixel grid, per channel.</summary>
     internal static byte[] Texture(int width, int height, int seed)
     {

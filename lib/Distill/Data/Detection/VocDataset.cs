@@ -39,7 +39,16 @@ public sealed class VocDataset
         var main = Path.Combine(root, "ImageSets", "Main");
         var listFile = Path.Combine(main, split + ".txt");
         if (!File.Exists(listFile)) throw new FileNotFoundException($"VOC split list {listFile} does not exist.", listFile);
-        var ids = File.ReadAllLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var lines = File.ReadAllLines(listFile);
+        var ids = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var id = lines[i].Trim();
+            if (id.Length == 0) continue;
+            if (!VocXml.IsPlainName(id))
+                throw new VocFormatException($"{listFile}: line {i + 1}: image id '{DataFiles.Printable(id)}' is not a plain file name (no folders, '..' or control characters).");
+            ids.Add(id);
+        }
         var dupe = ids.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
         if (dupe is not null) throw new VocFormatException($"{listFile}: image id '{dupe.Key}' is listed {dupe.Count()} times.");
         return new VocDataset(root, split, ids, classes ?? DiscoverClasses(main, split));
@@ -62,7 +71,10 @@ public sealed class VocDataset
 
     public VocAnnotation Annotation(int index)
     {
-        var annotation = VocXml.Read(AnnotationPath(Ids[index]));
+        var path = AnnotationPath(Ids[index]);
+        if (!File.Exists(path))
+            throw new VocFormatException($"{path}: image id '{Ids[index]}' of {Path.Combine(Root, "ImageSets", "Main", Split + ".txt")} has no annotation file.");
+        var annotation = VocXml.Read(path);
         foreach (var o in annotation.Objects)
             if (!classIndex.ContainsKey(o.Name))
                 throw new VocFormatException($"{AnnotationPath(Ids[index])}: object class '{o.Name}' is not one of {string.Join(", ", Classes)}.");

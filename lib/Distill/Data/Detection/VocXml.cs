@@ -31,7 +31,10 @@ public static class VocXml
         int width = Int(path, size, "width"), height = Int(path, size, "height");
         int depth = size.Element("depth") is null ? 3 : Int(path, size, "depth");
         if (width <= 0 || height <= 0) throw new VocFormatException($"{path}: image size {width} x {height} is not positive.");
+        if (depth is not (1 or 3)) throw new VocFormatException($"{path}: image depth {depth} is neither 1 (grey) nor 3 (colour).");
         var fileName = root.Element("filename")?.Value.Trim() is { Length: > 0 } f ? f : id + ".jpg";
+        if (!IsPlainName(fileName))
+            throw new VocFormatException($"{path}: <filename> '{DataFiles.Printable(fileName)}' is not a plain file name inside JPEGImages/ (no folders, '..' or control characters).");
 
         var objects = new List<VocObject>();
         int index = 0;
@@ -45,6 +48,8 @@ public static class VocXml
                                  Number(path, bndbox, "xmax", where), Number(path, bndbox, "ymax", where));
             if (box.XMax < box.XMin || box.YMax < box.YMin)
                 throw new VocFormatException($"{path}: {where}: box ({box.XMin}, {box.YMin}, {box.XMax}, {box.YMax}) has max below min.");
+            if (box.XMin < 0 || box.YMin < 0 || box.XMax > width || box.YMax > height)
+                throw new VocFormatException($"{path}: {where}: box ({box.XMin}, {box.YMin}, {box.XMax}, {box.YMax}) leaves the {width} x {height} image.");
             bool difficult = obj.Element("difficult") is not null && Int(path, obj, "difficult", where) != 0;
             bool truncated = obj.Element("truncated") is not null && Int(path, obj, "truncated", where) != 0;
             objects.Add(new VocObject(name, box, difficult, truncated));
@@ -52,6 +57,13 @@ public static class VocXml
         }
         return new VocAnnotation(id, fileName, width, height, depth, objects);
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> (an image id or file name) names a file directly inside its folder: no separators,
+    /// not "." or "..", no control characters (NUL included), so a path built from it never leaves the data set.
+    /// </summary>
+    public static bool IsPlainName(string name) =>
+        name.Length > 0 && name is not ("." or "..") && !name.Any(c => c is '/' or '\\' || char.IsControl(c));
 
     public static void Write(VocAnnotation annotation, string path, string folder = "VOC2007")
     {

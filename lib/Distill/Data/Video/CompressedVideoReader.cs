@@ -8,6 +8,8 @@ namespace Distill.Data.Video;
 /// the decoder exported them (flags2=+export_mvs) and, on request, its RGB pixels. Frames come in decode order,
 /// which is display order for the streams CoViAR uses (no B-frames). Every failure is a
 /// <see cref="VideoDecodeException"/> naming the file; the native side never crashes on bad input.
+/// Decoders conceal much damage instead of failing: such frames still decode, flagged <see cref="DecodedFrameInfo.IsDamaged"/>
+/// and counted in <see cref="DamagedFrames"/>, for the caller's <see cref="DamagedVideoPolicy"/> to judge.
 /// </summary>
 public sealed unsafe class CompressedVideoReader : IDisposable
 {
@@ -42,8 +44,25 @@ public sealed unsafe class CompressedVideoReader : IDisposable
     /// <summary>FFmpeg's name of the video decoder (mpeg4 for MPEG-4 Part 2).</summary>
     public string Codec { get; }
 
-    /// <summary>Frame count the container declares, or 0 where it declares none.</summary>
+    /// <summary>
+    /// Frame count the container declares, or 0 where it declares none: a hint, as muxers count empty chunks. Reading
+    /// fails as truncated only when the packets fall short of it by more than two.
+    /// </summary>
     public long DeclaredFrames { get; }
+
+    /// <summary>
+    /// Frames so far that FFmpeg flagged as corrupt or concealed (it logged an error while decoding them), plus, once the
+    /// end is reached, packets that yielded no frame and packets lost or extra against the container's index (or,
+    /// where the demuxer has none, its declared count). Exact with the default single decoder thread.
+    /// </summary>
+    public long DamagedFrames
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(handle == IntPtr.Zero, this);
+            return api.DamagedFrames(handle);
+        }
+    }
 
     /// <summary>The frame the last successful <see cref="Next"/> decoded.</summary>
     public DecodedFrameInfo Current => hasFrame ? current : throw new InvalidOperationException($"{Path}: no current frame");

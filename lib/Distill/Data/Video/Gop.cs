@@ -18,9 +18,19 @@ public sealed record Gop(int Index, int FirstFrame, int Width, int Height, byte[
     public int Length => 1 + PFrames.Count;
 }
 
-/// <summary>A video's GOP layout, found by decoding it once: frame count and the first frame of every GOP.</summary>
-public sealed record VideoIndex(string Path, string Codec, int Width, int Height, int FrameCount, IReadOnlyList<int> GopStarts)
+/// <summary>
+/// A video's GOP layout, found by decoding it once: frame count, the first frame of every GOP, and how many frames the
+/// decoder flagged, concealed or dropped (<see cref="CompressedVideoReader.DamagedFrames"/>).
+/// </summary>
+public sealed record VideoIndex(string Path, string Codec, int Width, int Height, int FrameCount, IReadOnlyList<int> GopStarts,
+                                long DamagedFrames = 0)
 {
+    /// <summary>"3 of 48 frames damaged (...)": the reason a damaged video is skipped or refused.</summary>
+    public string DamageText => DescribeDamage(DamagedFrames, FrameCount);
+
+    public static string DescribeDamage(long damaged, long frames) =>
+        $"{damaged} of {frames} frames damaged (corrupt or concealed by the decoder, or packets lost, extra or undecodable)";
+
     /// <summary>Number of frames in GOP <paramref name="gop"/>.</summary>
     public int GopLength(int gop) => (gop + 1 < GopStarts.Count ? GopStarts[gop + 1] : FrameCount) - GopStarts[gop];
 }

@@ -28,7 +28,10 @@ public static class GopReader
         if (iFrame is not null) yield return new Gop(gop, firstFrame, width, height, iFrame, pFrames);
     }
 
-    /// <summary>Decodes <paramref name="path"/> once (no pixel work) to find its frame count and GOP starts.</summary>
+    /// <summary>
+    /// Decodes <paramref name="path"/> once (no pixel work) to find its frame count, GOP starts and damaged frames; the
+    /// caller judges the damage (<see cref="DamagedVideoPolicy"/>).
+    /// </summary>
     public static VideoIndex Index(string path, int threads = 1)
     {
         using var reader = new CompressedVideoReader(path, threads);
@@ -47,6 +50,6 @@ public static class GopReader
             frames++;
         }
         if (frames == 0) throw new VideoDecodeException(path, "no frames decoded");
-        return new VideoIndex(path, reader.Codec, width, height, frames, starts);
+        return new VideoIndex(path, reader.Codec, width, height, frames, starts, reader.DamagedFrames);
     }
 }

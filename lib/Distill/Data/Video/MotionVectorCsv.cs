@@ -12,9 +12,12 @@ public static class MotionVectorCsv
 {
     public const string Header = "frame,pict_type,source,w,h,src_x,src_y,dst_x,dst_y,motion_x,motion_y,motion_scale,flags";
 
-    /// <summary>Decodes <paramref name="path"/> and writes its CSV; returns the number of frames and vector rows.</summary>
+    /// <summary>
+    /// Decodes <paramref name="path"/> and writes its CSV; returns the number of frames and vector rows, and how many
+    /// frames the decoder flagged, concealed or dropped (<see cref="CompressedVideoReader.DamagedFrames"/>).
+    /// </summary>
     /// <exception cref="VideoDecodeException">The file is missing, truncated or corrupt (the message names it).</exception>
-    public static (int Frames, long Vectors) Write(string path, TextWriter writer)
+    public static (int Frames, long Vectors, long DamagedFrames) Write(string path, TextWriter writer)
     {
         using var reader = new CompressedVideoReader(path);
         writer.WriteLine(Header);
@@ -31,6 +34,6 @@ public static class MotionVectorCsv
                 rows++;
             }
         }
-        return (frames, rows);
+        return (frames, rows, reader.DamagedFrames);
     }
 }

@@ -13,8 +13,9 @@ namespace Distill.Data.Video;
 /// mirror). Off for sets whose classes a mirror turns into other classes: moving right vs left, turning clockwise vs
 /// counterclockwise (the generated action set; likewise Something-Something).
 /// </param>
+/// <param name="Damaged">Videos that decode only through concealed damage: skipped and listed (default), refused, or used.</param>
 public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSize, bool Train, int Seed = 0, bool Accumulate = true,
-    bool Mirror = true)
+    bool Mirror = true, DamagedVideoPolicy Damaged = DamagedVideoPolicy.Skip)
 {
     /// <summary>Evaluation options for the same input size.</summary>
     public static VideoLoaderOptions Test(int batchSize, int segments, int imageSize) => new(batchSize, segments, imageSize, Train: false);
@@ -27,7 +28,7 @@ public sealed record VideoLoaderOptions(int BatchSize, int Segments, int ImageSi
 /// video; a flip, where the set allows it, negates the vectors' x, a resize rescales them), vectors measured in pixels
 /// of CoViAR's 224-pixel input, and normalised per stream as CoViAR does (<see cref="StreamAugment.Normalise"/>).
 /// Images are [N, S * 8, size, size], labels [N]. Every video is decoded once up front without pixel work; files that
-/// cannot be read are skipped and listed in <see cref="Skipped"/>.
+/// cannot be read are skipped and listed in <see cref="Skipped"/>, damaged ones as <see cref="VideoLoaderOptions.Damaged"/> says.
 /// Epoch e is a pure function of (seed, e).
 /// </summary>
 public sealed class VideoBatchSource : IBatchSource
@@ -46,13 +47,12 @@ public sealed class VideoBatchSource : IBatchSource
         var good = new List<(VideoIndex, int)>();
         foreach (var v in list)
         {
-            try
-            {
-                var index = GopReader.Index(v.Path);
-                if (index.FrameCount < 2) failed.Add(new VideoFailure(v.Path, $"{index.FrameCount} frame; the motion streams need at least 2"));
-                else good.Add((index, v.Label));
-            }
-            catch (VideoDecodeException e) { failed.Add(new VideoFailure(v.Path, e.Detail)); }
+            VideoIndex index;
+            try { index = GopReader.Index(v.Path); }
+            catch (VideoDecodeException e) { failed.Add(new VideoFailure(v.Path, e.Detail)); continue; }
+            if (index.FrameCount < 2) failed.Add(new VideoFailure(v.Path, $"{index.FrameCount} frame; the motion streams need at least 2"));
+            else if (options.Damaged.Judge(index) is { } damaged) failed.Add(damaged);
+            else good.Add((index, v.Label));
         }
         if (good.Count == 0)
             throw new InvalidDataException($"none of the {list.Count} videos could be read" +

@@ -25,9 +25,13 @@ public struct DecodedFrameInfo
     public int Index;
     int pictType, keyFrame;
     public int Width, Height, VectorCount;
+    int damaged;
     public long PacketPosition;
     public readonly PictureType Type => (PictureType)pictType;
     public readonly bool IsKeyFrame => keyFrame != 0;
+
+    /// <summary>The decoder flagged this frame as corrupt or concealed damage while producing it (it still decoded).</summary>
+    public readonly bool IsDamaged => damaged != 0;
 }
 
 /// <summary>
@@ -53,6 +57,7 @@ static unsafe class VideoNative
         public delegate* unmanaged<IntPtr, IntPtr> Error;
         public delegate* unmanaged<IntPtr, IntPtr> CodecName;
         public delegate* unmanaged<IntPtr, long> DeclaredFrames;
+        public delegate* unmanaged<IntPtr, long> DamagedFrames;
         public delegate* unmanaged<IntPtr, void> Close;
         public delegate* unmanaged<MotionVector*, int, int, int, short*, int> Rasterise;
         public delegate* unmanaged<byte*, short*, int, int, byte*, int> Predict;
@@ -88,6 +93,7 @@ static unsafe class VideoNative
             Error = (delegate* unmanaged<IntPtr, IntPtr>)F("dv_error"),
             CodecName = (delegate* unmanaged<IntPtr, IntPtr>)F("dv_codec_name"),
             DeclaredFrames = (delegate* unmanaged<IntPtr, long>)F("dv_declared_frames"),
+            DamagedFrames = (delegate* unmanaged<IntPtr, long>)F("dv_damaged_frames"),
             Close = (delegate* unmanaged<IntPtr, void>)F("dv_close"),
             Rasterise = (delegate* unmanaged<MotionVector*, int, int, int, short*, int>)F("dv_rasterise"),
             Predict = (delegate* unmanaged<byte*, short*, int, int, byte*, int>)F("dv_predict"),

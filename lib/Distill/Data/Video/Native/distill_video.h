@@ -37,6 +37,8 @@
 
 #define DV_EXPORT __attribute__((visibility("default")))
 #define DV_MAX_SIDE 16384
+/* How many frames a container may declare beyond the packets it holds before the file counts as truncated. */
+#define DV_DECLARED_SLACK 2
 
 /*
  * The per-pixel loops get an AVX2 clone beside the baseline (SSE2) one on x86-64; the loader picks the one the CPU
@@ -60,9 +62,13 @@ typedef struct {
     int64_t flags;
 } dv_mv;
 
-/* What dv_next reports about the frame it decoded. pict_type: 1 = I, 2 = P, 3 = B (AVPictureType). */
+/*
+ * What dv_next reports about the frame it decoded. pict_type: 1 = I, 2 = P, 3 = B (AVPictureType). damaged: the
+ * decoder flagged the frame (decode_error_flags, AV_FRAME_FLAG_CORRUPT) or logged an error while producing it, i.e.
+ * it concealed damage instead of failing (FFmpeg 5.1's msmpeg4 decoder only logs, e.g. "ignoring overflow").
+ */
 typedef struct {
-    int32_t index, pict_type, key_frame, width, height, mv_count;
+    int32_t index, pict_type, key_frame, width, height, mv_count, damaged;
     int64_t packet_pos;
 } dv_frame_info;
 
@@ -88,8 +94,13 @@ typedef struct dv_reader {
     dv_grid grid;
     uint8_t *rgb_padded; /* swscale's output with a padded stride (dv_rgb.c) */
     size_t rgb_padded_size;
-    int stream, eof_sent, have_frame, failed;
+    int stream, eof_sent, eof_counted, have_frame, failed;
     int64_t frames_out, declared_frames, last_pos;
+    int64_t packets_in;     /* video packets the decoder accepted */
+    int64_t indexed;        /* non-empty packets the container's index (AVI idx1, MP4 sample table) lists at open */
+    int64_t index_entries;  /* all its entries; few or none when the demuxer dropped or never found the index */
+    int64_t damaged_frames; /* frames flagged or concealed, plus, at the end, packets lost, added or yielding no frame */
+    unsigned log_mark;      /* dv_log_errors() when the last frame was handed out */
     char err[768];
 } dv_reader;
 
@@ -97,6 +108,7 @@ typedef struct dv_reader {
 int dv_fail(dv_reader *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *dv_averr(int code, char *buf, size_t len);
 void dv_capture_ffmpeg_log(void);
+unsigned dv_log_errors(void);
 
 /*
  * dv_yuv420.c: one 4:2:0 row (w luma samples, (w + 1) / 2 chroma samples each) as w RGB24 pixels. The planes may be

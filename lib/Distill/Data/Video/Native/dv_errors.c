@@ -6,10 +6,12 @@
 #include "distill_video.h"
 
 static _Thread_local char dv_last_log[256];
+static _Thread_local unsigned dv_error_lines;
 
 static void dv_log(void *avcl, int level, const char *fmt, va_list vl)
 {
     if (level > AV_LOG_ERROR) return;
+    dv_error_lines++;
     int print_prefix = 1;
     char line[256];
     av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
@@ -23,6 +25,15 @@ void dv_capture_ffmpeg_log(void)
 {
     dv_last_log[0] = 0;
     av_log_set_callback(dv_log);
+}
+
+/*
+ * How many error lines FFmpeg has logged on this thread. A decoder that conceals damage logs it here even where it sets
+ * no flag on the frame; the count is exact for single-threaded decoding (frame threads log on their own threads).
+ */
+unsigned dv_log_errors(void)
+{
+    return dv_error_lines;
 }
 
 int dv_fail(dv_reader *r, int code, const char *fmt, ...)

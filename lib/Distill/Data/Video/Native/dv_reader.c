@@ -56,6 +56,12 @@ DV_EXPORT int dv_open(const char *path, int threads, dv_reader **out)
     r->stream = ret;
     AVStream *st = r->fmt->streams[r->stream];
     r->declared_frames = st->nb_frames;
+    /* Empty index entries are frames the muxer dropped on purpose (ffmpeg's AVI muxer writes one per timestamp gap). */
+    r->index_entries = avformat_index_get_entries_count(st);
+    for (int i = 0; i < r->index_entries; i++) {
+        const AVIndexEntry *e = avformat_index_get_entry(st, i);
+        if (e && e->size > 0) r->indexed++;
+    }
 
     r->dec = avcodec_alloc_context3(codec);
     if (!r->dec) return dv_fail(r, DV_ENOMEM, "out of memory for the decoder");
@@ -73,6 +79,7 @@ DV_EXPORT int dv_open(const char *path, int threads, dv_reader **out)
     r->pkt = av_packet_alloc();
     r->frame = av_frame_alloc();
     if (!r->pkt || !r->frame) return dv_fail(r, DV_ENOMEM, "out of memory for packets/frames");
+    r->log_mark = dv_log_errors(); /* what the demuxer and the stream probe logged is not a decoded frame's damage */
     return 0;
 }
 
@@ -84,6 +91,11 @@ DV_EXPORT const char *dv_codec_name(dv_reader *r)
 DV_EXPORT int64_t dv_declared_frames(dv_reader *r)
 {
     return r ? r->declared_frames : -1;
+}
+
+DV_EXPORT int64_t dv_damaged_frames(dv_reader *r)
+{
+    return r ? r->damaged_frames : -1;
 }
 
 /* Sends the next packet of the video stream to the decoder (or the end-of-stream flush). */
@@ -114,6 +126,7 @@ static int dv_feed(dv_reader *r)
         if (ret < 0)
             return dv_fail(r, DV_EDECODE, "decoding the packet at byte offset %lld failed: %s",
                            (long long)pos, dv_averr(ret, eb, sizeof eb));
+        r->packets_in++;
         return 0;
     }
 }
@@ -130,9 +143,23 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
         int ret = avcodec_receive_frame(r->dec, r->frame);
         if (ret == 0) break;
         if (ret == AVERROR_EOF) {
-            if (r->declared_frames > 0 && r->frames_out < r->declared_frames)
-                return dv_fail(r, DV_ETRUNCATED, "the container declares %lld frames but only %lld decoded (truncated file?)",
-                               (long long)r->declared_frames, (long long)r->frames_out);
+            /* The container's count is a hint (muxers count empty chunks, e.g. ffmpeg's AVI for timestamp gaps): the
+               packets are the truth, and only a shortfall beyond DV_DECLARED_SLACK says the file lost data. */
+            if (r->declared_frames > 0 && r->packets_in < r->declared_frames - DV_DECLARED_SLACK)
+                return dv_fail(r, DV_ETRUNCATED, "the container declares %lld frames but only %lld packets were read (truncated file?)",
+                               (long long)r->declared_frames, (long long)r->packets_in);
+            if (!r->eof_counted) {
+                /* Packets that yielded no frame, and packets lost or added against what the container says it holds:
+                   its index where that covers the declared count (ffmpeg's AVI muxer counts empty chunks for timestamp
+                   gaps in the header but indexes only real packets), else the declared count itself (a damaged AVI
+                   whose index the demuxer dropped, or a truncated one that lost it with its tail). The demuxer resyncs
+                   silently past a damaged chunk header, so a lost packet shows nowhere else. */
+                int index_covers = r->index_entries >= r->declared_frames - DV_DECLARED_SLACK;
+                int64_t expected = r->declared_frames <= 0 ? r->packets_in : index_covers ? r->indexed : r->declared_frames;
+                if (r->packets_in > r->frames_out) r->damaged_frames += r->packets_in - r->frames_out;
+                r->damaged_frames += expected > r->packets_in ? expected - r->packets_in : r->packets_in - expected;
+                r->eof_counted = 1;
+            }
             return DV_END;
         }
         if (ret != AVERROR(EAGAIN))
@@ -141,8 +168,10 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
         if ((ret = dv_feed(r)) < 0) return ret;
     }
     AVFrame *f = r->frame;
-    if (f->decode_error_flags || (f->flags & AV_FRAME_FLAG_CORRUPT))
-        return dv_fail(r, DV_EDECODE, "frame %lld (packet near byte offset %lld) is corrupt", (long long)r->frames_out, (long long)r->last_pos);
+    unsigned logged = dv_log_errors();
+    int damaged = f->decode_error_flags || (f->flags & AV_FRAME_FLAG_CORRUPT) || logged != r->log_mark;
+    r->log_mark = logged;
+    r->damaged_frames += damaged;
     if (!dv_size_ok(f->width, f->height))
         return dv_fail(r, DV_ESIZE, "frame %lld has an invalid size %dx%d", (long long)r->frames_out, f->width, f->height);
     size_t count;
@@ -158,6 +187,7 @@ DV_EXPORT int dv_next(dv_reader *r, dv_frame_info *info)
     info->width = f->width;
     info->height = f->height;
     info->mv_count = (int32_t)count;
+    info->damaged = damaged;
     info->packet_pos = r->last_pos;
     r->frames_out++;
     r->have_frame = 1;
