@@ -3,9 +3,8 @@ using System.Collections.Concurrent;
 namespace Notebooks.Host.Run;
 
 /// <summary>
-/// The one thread every cell of a run executes on, as in a notebook kernel. Two reasons: libtorch keeps per-thread state
-/// (oneDNN primitives, OpenMP settings) that is only valid on the thread that made it, so cells must not hop threads;
-/// and the host's own thread stays free to notice an interrupt (Ctrl+C, SIGTERM) while a cell trains for an hour.
+/// The one thread every cell of a run executes on, as in a notebook kernel, so that the host's own thread stays free to
+/// notice an interrupt (Ctrl+C, SIGTERM) while a cell trains for an hour.
 /// Continuations of awaits inside a cell come back to this thread through its synchronization context.
 /// </summary>
 sealed class CellThread : IDisposable
