@@ -19,6 +19,11 @@ public static class HeldScalars
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
+    /// <summary>a += b, in place.</summary>
+    public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
+
+    public static Tensor PlusInPlace(this Tensor a, long value) { using var s = value.ToScalar(); return a.add_(s, One); }
+
     public static Tensor Plus(this Tensor a, double value) { using var s = value.ToScalar(); return a.add(s, One); }
     public static Tensor Plus(this Tensor a, long value) { using var s = value.ToScalar(); return a.add(s, One); }
     public static Tensor Minus(this Tensor a, double value) { using var s = value.ToScalar(); return a.sub(s); }
@@ -28,6 +33,9 @@ public static class HeldScalars
 
     /// <summary>value - a.</summary>
     public static Tensor From(this Tensor a, double value) { using var s = value.ToScalar(); return a.negative().add(s, One); }
+
+    /// <summary>a^2 as TorchSharp's square() computes it (pow with the integer exponent 2).</summary>
+    public static Tensor Squared(this Tensor a) { using var two = 2.ToScalar(); return a.pow(two); }
 
     public static Tensor ClampMin(this Tensor a, double min) { using var s = min.ToScalar(); return a.clamp_min(s); }
     public static Tensor ClampMin(this Tensor a, long min) { using var s = min.ToScalar(); return a.clamp_min(s); }
