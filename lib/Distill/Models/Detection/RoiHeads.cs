@@ -149,12 +149,12 @@ public sealed class RoiHeads : nn.Module
             var boxes = Coder.Decode(deltas.narrow(0, start, count), imageProposals).view(count, -1, 4);
             start += count;
             boxes = BoxOps.Clip(boxes.reshape(-1, 4), imageHeight, imageWidth).view(count, -1, 4);
-            var classes = arange(NumClasses + 1, device: scores.device).expand(count, -1);
+            var classes = HeldScalars.Range(NumClasses + 1, scores.device).expand(count, -1);
             // Drop the background column, then flatten (RoI, class) pairs into candidate detections.
             var flatBoxes = boxes[.., 1..].reshape(-1, 4);
             var flatScores = scores[.., 1..].reshape(-1);
             var flatLabels = classes[.., 1..].reshape(-1);
-            var confident = nonzero(flatScores > Settings.ScoreThreshold).view(-1);
+            var confident = nonzero(flatScores.Above(Settings.ScoreThreshold)).view(-1);
             flatBoxes = flatBoxes.index_select(0, confident);
             flatScores = flatScores.index_select(0, confident);
             flatLabels = flatLabels.index_select(0, confident);
