@@ -37,6 +37,7 @@ public class HeldScalarsTests
         Assert.Equal(new long[] { 0, 0, 0, 3 }, labels.ClampMin(0).data<long>().ToArray());
         Assert.Equal(new long[] { 8, 9, 10, 13 }, labels.Plus(10).data<long>().ToArray());
         Assert.Equal(new long[] { -10, -5, 0, 15 }, labels.Times(5).data<long>().ToArray());
+        Assert.Equal(new long[] { 7, 6, 5, 2 }, labels.From(5).data<long>().ToArray());
         Assert.Equal(int64, labels.ClampMin(0).dtype);
         Assert.Equal(new long[] { 0, 1, 2, 3, 4 }, HeldScalars.Range(5).data<long>().ToArray());
         Assert.Equal(int64, HeldScalars.Range(5).dtype);

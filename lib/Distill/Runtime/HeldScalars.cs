@@ -33,6 +33,7 @@ public static class HeldScalars
 
     /// <summary>value - a.</summary>
     public static Tensor From(this Tensor a, double value) { using var s = value.ToScalar(); return a.negative().add(s, One); }
+    public static Tensor From(this Tensor a, long value) { using var s = value.ToScalar(); return a.negative().add(s, One); }
 
     /// <summary>a^2 as TorchSharp's square() computes it (pow with the integer exponent 2).</summary>
     public static Tensor Squared(this Tensor a) { using var two = 2.ToScalar(); return a.pow(two); }
