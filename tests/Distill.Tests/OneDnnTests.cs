@@ -7,27 +7,28 @@ public class OneDnnTests
     public OneDnnTests() => TorchRuntime.Initialize(seed: 0, quiet: true);
 
     [Fact]
-    public void TheSwitchReachesLibtorchAndTheRuntimeLeavesItOff()
+    public void TheSwitchReachesLibtorchAndTheRuntimeLeavesItOn()
     {
-        Assert.False(TorchRuntime.Current.OneDnn);   // the test process has no DISTILL_ONEDNN
-        Assert.Contains("oneDNN off", TorchRuntime.Current.ToString());
+        Assert.True(TorchRuntime.Current.OneDnn);   // the test process has no DISTILL_ONEDNN
+        Assert.Contains("oneDNN on", TorchRuntime.Current.ToString());
         try
         {
-            OneDnn.Enabled = true;
-            Assert.True(OneDnn.Enabled);
             OneDnn.Enabled = false;
             Assert.False(OneDnn.Enabled);
+            OneDnn.Enabled = true;
+            Assert.True(OneDnn.Enabled);
         }
         finally
         {
-            OneDnn.Enabled = false;
+            OneDnn.Enabled = true;
         }
     }
 
     [Theory]
-    [InlineData(null, false)]
-    [InlineData("", false)]
-    [InlineData("off", false)]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData(" OFF ", false)]
+    [InlineData("0", false)]
     [InlineData(" ON ", true)]
     [InlineData("1", true)]
     public void TheVariableIsReadAsASwitch(string? value, bool expected) => Assert.Equal(expected, TorchRuntime.OneDnnWanted(value));

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.Data;
@@ -20,9 +21,9 @@ public static class BatchAugment
         long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         var padded = padding > 0 ? nn.functional.pad(images, [padding, padding, padding, padding]) : images;
         var device = images.device;
-        var columns = arange(w, ScalarType.Int64, device).view(1, w);
-        var rowIndex = shiftY.view(b, 1) + arange(h, ScalarType.Int64, device).view(1, h);
-        var colIndex = shiftX.view(b, 1) + where(flip.view(b, 1), (w - 1) - columns, columns);
+        var columns = HeldScalars.Range(w, device).view(1, w);
+        var rowIndex = shiftY.view(b, 1).Plus(HeldScalars.Range(h, device).view(1, h));
+        var colIndex = shiftX.view(b, 1).Plus(where(flip.view(b, 1), columns.From(w - 1), columns));
         var rows = padded.gather(2, rowIndex.view(b, 1, h, 1).expand(b, c, h, w + 2 * padding));
         return rows.gather(3, colIndex.view(b, 1, 1, w).expand(b, c, h, w)).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -86,7 +87,7 @@ public sealed class DeviceImageLoader : IBatchSource, IDisposable
         if (Options.Augments)
             x = BatchAugment.CropAndFlip(x, Options.CropPadding, plan.ShiftY.narrow(0, start, size),
                 plan.ShiftX.narrow(0, start, size), plan.Flip.narrow(0, start, size));
-        var normalised = x.to_type(ScalarType.Float32).mul_(scale).add_(shift);
+        var normalised = x.to_type(ScalarType.Float32).mul_(scale).PlusInPlace(shift);
         var y = labels.index_select(0, index);
         var (outImages, outLabels) = scope.MoveToOuter(normalised, y);
         return new Batch(outImages, outLabels);

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,11 +33,11 @@ sealed class EpochPlan : IDisposable
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(SeedOf(options.Seed, epoch), CPU);
-        var order = options.Shuffle ? randperm(count, ScalarType.Int64, generator: generator) : arange(count, ScalarType.Int64);
+        var order = options.Shuffle ? randperm(count, ScalarType.Int64, generator: generator) : HeldScalars.Range(count);
         int pad = options.CropPadding;
         var shiftY = pad > 0 ? randint(0, 2 * pad + 1, [count], ScalarType.Int64, generator: generator) : zeros(count, ScalarType.Int64);
         var shiftX = pad > 0 ? randint(0, 2 * pad + 1, [count], ScalarType.Int64, generator: generator) : zeros(count, ScalarType.Int64);
-        var flip = options.Flip ? randint(0, 2, [count], ScalarType.Int64, generator: generator).eq(1) : zeros(count, ScalarType.Bool);
+        var flip = options.Flip ? randint(0, 2, [count], ScalarType.Int64, generator: generator).to_type(ScalarType.Bool) : zeros(count, ScalarType.Bool);
         var plan = new EpochPlan(order.to(device), shiftY.to(device), shiftX.to(device), flip.to(device));
         scope.Detach(plan.Order, plan.ShiftY, plan.ShiftX, plan.Flip);
         return plan;

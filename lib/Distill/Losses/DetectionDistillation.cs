@@ -1,5 +1,6 @@
 using Distill.Models;
 using Distill.Models.Detection;
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,10 +61,10 @@ public sealed class DetectionDistillation : nn.Module
         var components = new Dictionary<string, Tensor>();
         foreach (LossTerm term in new LossTerm[] { rpnCls, rpnReg, rcnCls, rcnReg, hint })
             components[term.Key] = term.Compute(student, teachers, none);
-        var total = components["rpn_cls"] + Settings.Lambda * components["rpn_reg"]
-                  + components["rcn_cls"] + Settings.Lambda * components["rcn_reg"]
-                  + Settings.Gamma * components["hint"];
-        components["bounded"] = rpnReg.BoundedPart(student, teacher) + rcnReg.BoundedPart(student, teacher);
+        var total = components["rpn_cls"].Plus(components["rpn_reg"].Times(Settings.Lambda))
+                  .Plus(components["rcn_cls"]).Plus(components["rcn_reg"].Times(Settings.Lambda))
+                  .Plus(components["hint"].Times(Settings.Gamma));
+        components["bounded"] = rpnReg.BoundedPart(student, teacher).Plus(rcnReg.BoundedPart(student, teacher));
         return (components, total);
     }
 }

@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -81,10 +82,10 @@ public abstract class GramMatchingTerm : LossTerm
                 throw new ArgumentException(
                     $"{Key}: pair ({i},{j}) gives a student Gram matrix [{string.Join(", ", g.shape)}] " +
                     $"but a teacher one [{string.Join(", ", target.shape)}] (batch sizes differ?).");
-            var pairLoss = (g - target).square().mean();
-            total = total is null ? pairLoss : total + pairLoss;
+            var pairLoss = (g - target).Squared().mean();
+            total = total is null ? pairLoss : total.Plus(pairLoss);
         }
-        return Reduction == PairReduction.Mean ? total! / Pairs.Count : total!;
+        return Reduction == PairReduction.Mean ? total!.DividedBy(Pairs.Count) : total!;
     }
 
     /// <summary>Config parameters shared by the Gram terms: "max_pooling" (0/1) and "mean_over_pairs" (0/1).</summary>

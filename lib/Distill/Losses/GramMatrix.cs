@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public static class GramMatrix
         long w = Math.Min(first.shape[3], second.shape[3]);
         var a = PoolTo(first, h, w, pooling).flatten(2);                       // [N, C1, h*w]
         var b = PoolTo(second, h, w, pooling).flatten(2).transpose(1, 2);      // [N, h*w, C2]
-        return bmm(a, b) / (h * w);
+        return bmm(a, b).DividedBy(h * w);
     }
 
     static Tensor PoolTo(Tensor map, long h, long w, GramPooling pooling)

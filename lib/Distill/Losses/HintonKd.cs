@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,12 +31,12 @@ public sealed class HintonKd : LossTerm
     {
         if (teachers.Count == 0) throw new InvalidOperationException("The 'kd' loss term needs at least one teacher.");
         var t = Temperature;
-        var logStudent = nn.functional.log_softmax(student.Logits / t, 1);
+        var logStudent = nn.functional.log_softmax(student.Logits.DividedBy(t), 1);
         var logTeacher = teachers.Count == 1
-            ? nn.functional.log_softmax(teachers[0].Logits / t, 1)
-            : stack(teachers.Select(x => nn.functional.log_softmax(x.Logits / t, 1)), 0).logsumexp(0) - Math.Log(teachers.Count);
+            ? nn.functional.log_softmax(teachers[0].Logits.DividedBy(t), 1)
+            : stack(teachers.Select(x => nn.functional.log_softmax(x.Logits.DividedBy(t), 1)), 0).logsumexp(0).Minus(Math.Log(teachers.Count));
         var kl = (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean();
-        return kl * (t * t);
+        return kl.Times(t * t);
     }
 
     internal static void RegisterIn() => LossRegistry.Register(Name, spec =>

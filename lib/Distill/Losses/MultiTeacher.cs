@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,8 +49,8 @@ public sealed class MultiTeacher : LossTerm
         for (int k = 0; k < teachers.Count; k++)
         {
             var target = SoftTargetKl.LogSoften(teachers[k].Logits, Temperature);
-            var term = SoftTargetKl.Compute(target, student.Logits, Temperature) * (weights?[k] ?? 1.0 / teachers.Count);
-            total = total is null ? term : total + term;
+            var term = SoftTargetKl.Compute(target, student.Logits, Temperature).Times(weights?[k] ?? 1.0 / teachers.Count);
+            total = total is null ? term : total.Plus(term);
         }
         return total!;
     }

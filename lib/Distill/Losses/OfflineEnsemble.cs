@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -88,13 +89,13 @@ public sealed class OfflineEnsemble : LossTerm
             throw new ArgumentException($"{Key}: built for {TeacherCount} teachers, given {teachers.Count}.", nameof(teachers));
         var counter = Counter;
         lastWeights = WeightsAt(counter.item<long>());
-        using (no_grad()) counter.add_(1);
+        using (no_grad()) counter.PlusInPlace(1);
         Tensor logTarget;
         using (no_grad())
         {
             var logProbs = stack(teachers.Select(t => SoftTargetKl.LogSoften(t.Logits.detach(), Temperature)).ToArray());  // [K, N, C]
             var logW = tensor(lastWeights, dtype: logProbs.dtype, device: logProbs.device).log().view(-1, 1, 1);
-            logTarget = logsumexp(logProbs + logW, dim: 0);
+            logTarget = logsumexp(logProbs.Plus(logW), dim: 0);
         }
         return SoftTargetKl.Compute(logTarget, student.Logits, Temperature);
     }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public static class SoftTargetKl
     {
         if (logits.dim() != 2)
             throw new ArgumentException($"Softened outputs need [N, classes] logits; got [{string.Join(", ", logits.shape)}].");
-        return nn.functional.log_softmax(logits / temperature, dim: 1);
+        return nn.functional.log_softmax(logits.DividedBy(temperature), dim: 1);
     }
 
     /// <summary>
@@ -31,8 +32,8 @@ public static class SoftTargetKl
                 $"KL target is [{string.Join(", ", logTarget.shape)}] but student logits are [{string.Join(", ", logStudent.shape)}].");
         var target = logTarget.detach();
         var q = target.exp();
-        var pointwise = where(q > 0, q * (target - logStudent), zeros_like(logStudent));
-        return pointwise.sum() * (temperature * temperature / logStudent.shape[0]);
+        var pointwise = where(q.Above(0), q * (target - logStudent), zeros_like(logStudent));
+        return pointwise.sum().Times(temperature * temperature / logStudent.shape[0]);
     }
 
     /// <summary>Throws unless T is a finite positive number.</summary>

@@ -1,5 +1,7 @@
 using Distill.Models;
 using Distill.Models.Detection;
+using Distill.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Losses;
@@ -27,7 +29,7 @@ public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, doub
     {
         using var scope = NewDisposeScope();
         var (s, t, normaliser) = Select(student, teacher);
-        return (Bounded(s.detach(), t, student[DetectionTaps.RegTargets(stage)], margin).sum() / normaliser).MoveToOuterDisposeScope();
+        return Bounded(s.detach(), t, student[DetectionTaps.RegTargets(stage)], margin).sum().DividedBy(normaliser).MoveToOuterDisposeScope();
     }
 
     (Tensor Student, Tensor Teacher, double Normaliser) Select(Taps student, Taps teacher)
@@ -47,16 +49,17 @@ public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, doub
         using var scope = NewDisposeScope();
         var smooth = nn.functional.smooth_l1_loss(student, targets, reduction: nn.Reduction.Sum, beta: smoothL1Beta);
         var bounded = Bounded(student, teacher, targets, margin).sum();
-        return ((smooth + nu * bounded) / normaliser).MoveToOuterDisposeScope();
+        return smooth.Plus(bounded.Times(nu)).DividedBy(normaliser).MoveToOuterDisposeScope();
     }
 
     /// <summary>L_b per box [P]: the student's squared error where it does not beat the teacher's by the margin, else 0.</summary>
     public static Tensor Bounded(Tensor student, Tensor teacher, Tensor targets, double margin)
     {
         using var scope = NewDisposeScope();
-        var studentError = (student - targets).pow(2).sum(1);
-        var teacherError = (teacher.detach() - targets).pow(2).sum(1);
-        var active = (studentError.detach() + margin > teacherError).to_type(studentError.dtype);
+        using var two = 2.ToScalar();
+        var studentError = (student - targets).pow(two).sum(1);
+        var teacherError = (teacher.detach() - targets).pow(two).sum(1);
+        var active = (studentError.detach().Plus(margin) > teacherError).to_type(studentError.dtype);
         return (active * studentError).MoveToOuterDisposeScope();
     }
 }

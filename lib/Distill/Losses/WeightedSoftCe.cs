@@ -1,5 +1,7 @@
 using Distill.Models;
 using Distill.Models.Detection;
+using Distill.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Losses;
@@ -38,12 +40,13 @@ public sealed class WeightedSoftCe(string stage, double mu = 0.5, double tempera
         if (!student.shape.SequenceEqual(teacher.shape))
             throw new ArgumentException($"Student logits [{string.Join(", ", student.shape)}] and teacher logits [{string.Join(", ", teacher.shape)}] differ.");
         var hard = nn.functional.cross_entropy(student, labels);
-        var teacherProbs = nn.functional.softmax(teacher.detach() / temperature, 1);
-        var studentLogProbs = nn.functional.log_softmax(student / temperature, 1);
+        var teacherProbs = nn.functional.softmax(teacher.detach().DividedBy(temperature), 1);
+        var studentLogProbs = nn.functional.log_softmax(student.DividedBy(temperature), 1);
         var weights = ones(student.shape[1], dtype: student.dtype, device: student.device);
-        weights[0] = backgroundWeight;
+        using var background = backgroundWeight.ToScalar();
+        weights[0].fill_(background);
         var soft = -(weights * teacherProbs * studentLogProbs).sum(1).mean();
-        return (mu * hard + (1 - mu) * soft).MoveToOuterDisposeScope();
+        return hard.Times(mu).Plus(soft.Times(1 - mu)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Logits (0, z) whose softmax is (1 - sigmoid(z), sigmoid(z)): background, object.</summary>

@@ -1,4 +1,5 @@
 using Distill.Data.Video;
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,8 +55,8 @@ public sealed class CoViarNet : DistillModel
             var taps = streams[i].call(x);
             named[$"{StreamLayout.Key(streams[i].Stream)}_logits"] = taps.Logits;
             stages.AddRange(taps.Stages);
-            var weighted = taps[StreamSlice.SegmentLogits] * weights[i];
-            fused = fused is null ? weighted : fused + weighted;
+            var weighted = taps[StreamSlice.SegmentLogits].Times(weights[i]);
+            fused = fused is null ? weighted : fused.Plus(weighted);
         }
         named[StreamSlice.SegmentLogits] = fused!;
         return new Taps(fused!.mean([1]), stages, named);

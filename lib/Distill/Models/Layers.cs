@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ public sealed class ResidualAdd : nn.Module<Tensor, Tensor, Tensor>
 {
     public ResidualAdd() : base(nameof(ResidualAdd)) { }
 
-    public override Tensor forward(Tensor a, Tensor b) => a + b;
+    public override Tensor forward(Tensor a, Tensor b) => a.Plus(b);
 }
 
 /// <summary>

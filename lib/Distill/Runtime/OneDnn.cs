@@ -6,9 +6,7 @@ namespace Distill.Runtime;
 /// libtorch's switch for its oneDNN (formerly MKL-DNN) CPU kernels: at::globalContext().setUserEnabledMkldnn(bool),
 /// which TorchSharp 0.107 does not expose, reached through libtorch_cpu's C++ entry points. With the switch off,
 /// convolutions and the other oneDNN-backed operators run on ATen's own CPU kernels; CUDA tensors are unaffected.
-/// Why it exists: oneDNN primitives that libtorch caches and runs from two managed threads at once corrupt each other's
-/// outputs (measured: whole feature maps of NaN in about one detection step in four while two trainings share a
-/// process; none in thousands of steps with the switch off). See <see cref="TorchRuntime.OneDnnVariable"/>.
+/// The runtime leaves it on unless DISTILL_ONEDNN=off (see <see cref="TorchRuntime.OneDnnVariable"/>).
 /// </summary>
 public static class OneDnn
 {

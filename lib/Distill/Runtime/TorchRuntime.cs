@@ -23,10 +23,9 @@ public static class TorchRuntime
     public const string DeviceVariable = "DISTILL_DEVICE";
 
     /// <summary>
-    /// DISTILL_ONEDNN=on turns libtorch's oneDNN CPU kernels on (<see cref="OneDnn"/>); the default is off. oneDNN runs
-    /// CPU convolutions about twice as fast, but libtorch's cached oneDNN primitives give wrong results (NaN) when torch
-    /// work moves from one OS thread to another, which notebook kernels, async code and test runners do all the time.
-    /// Turn it on only in a program that keeps all torch work on one thread (the `distill` CLI, the benchmarks).
+    /// DISTILL_ONEDNN=off turns libtorch's oneDNN CPU kernels off (<see cref="OneDnn"/>); the default is on, as in
+    /// libtorch. Without oneDNN, CPU convolutions run on ATen's own kernels, 1.2x to 5x slower. The switch is an opt-out
+    /// for comparing the two kernel sets; environment/GPU.md says why oneDNN was off until issue 17.
     /// </summary>
     public const string OneDnnVariable = "DISTILL_ONEDNN";
 
@@ -71,11 +70,11 @@ public static class TorchRuntime
         return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, OneDnn.Enabled, native);
     }
 
-    /// <summary>The value of <see cref="OneDnnVariable"/> as a switch: unset or empty means off.</summary>
+    /// <summary>The value of <see cref="OneDnnVariable"/> as a switch: unset or empty means on.</summary>
     public static bool OneDnnWanted(string? value) => value?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "off" or "0" => false,
-        "on" or "1" => true,
+        null or "" or "on" or "1" => true,
+        "off" or "0" => false,
         var other => throw new ArgumentException($"{OneDnnVariable}={other}: expected on or off."),
     };
 

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.Training;
@@ -55,9 +56,11 @@ public sealed class LossWatch : IDisposable
         if (filled == 0) return;
         using var rows = window.narrow(0, 0, filled);
         using var finite = rows.isfinite();
-        if (!finite.all().item<bool>())
+        using var allFinite = finite.all();
+        if (!allFinite.item<bool>())
         {
-            var host = rows.cpu().data<double>().ToArray();
+            using var onHost = rows.cpu();
+            var host = onHost.data<double>().ToArray();
             int width = keys.Count;
             int bad = Enumerable.Range(0, filled).First(r => Enumerable.Range(0, width).Any(c => !double.IsFinite(host[r * width + c])));
             var values = string.Join(", ", keys.Select((k, c) => $"{k}={host[bad * width + c]}"));
@@ -65,8 +68,9 @@ public sealed class LossWatch : IDisposable
             throw new NonFiniteLossException($"Non-finite loss at epoch {epoch}, step {step}: {values}.") { Epoch = epoch, Step = step };
         }
         using var windowSums = rows.sum(0L);
-        sums.add_(windowSums);
-        RecentLoss = windowSums[0].item<double>() / filled;
+        sums.PlusInPlace(windowSums);
+        using var total = windowSums[0];
+        RecentLoss = total.item<double>() / filled;
         filled = 0;
     }
 
@@ -74,7 +78,8 @@ public sealed class LossWatch : IDisposable
     public IReadOnlyDictionary<string, double> Means(int epoch)
     {
         Check(epoch);
-        var host = sums.cpu().data<double>().ToArray();
+        using var onHost = sums.cpu();
+        var host = onHost.data<double>().ToArray();
         return keys.Select((k, i) => (k, v: host[i] / Math.Max(1, steps))).ToDictionary(x => x.k, x => x.v);
     }
 

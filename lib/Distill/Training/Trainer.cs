@@ -121,7 +121,7 @@ public sealed class Trainer
                 distiller.zero_grad(set_to_none: true);
                 result.Loss.backward();
                 optimizer.step();
-                correct.add_(Accuracy.Top1Correct(result.StudentLogits, batch.Labels));
+                correct.PlusInPlace(Accuracy.Top1Correct(result.StudentLogits, batch.Labels));
                 images += batch.Labels.shape[0];
                 watch.Record(epoch, step, result.Loss, result.Terms);
             }
@@ -155,13 +155,14 @@ public sealed class Trainer
             {
                 var logits = model.call(tuning?.Layout(batch.Images) ?? batch.Images).Logits;
                 var loss = nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum);
-                totals.add_(cat([loss.reshape(1).to(float64), Accuracy.TopKCorrect(logits, batch.Labels).to(float64)]));
+                totals.PlusInPlace(cat([loss.reshape(1).to(float64), Accuracy.TopKCorrect(logits, batch.Labels).to(float64)]));
                 count += batch.Labels.shape[0];
             }
         }
         model.train(wasTraining);
         if (count == 0) throw new InvalidOperationException("The evaluation source yielded no examples.");
-        var host = totals.cpu().data<double>().ToArray();
+        using var onHost = totals.cpu();
+        var host = onHost.data<double>().ToArray();
         return (host[0] / count, host[1] / count, host[2] / count);
     }
 }

@@ -19,7 +19,8 @@ public static class ImageCodec
         var bytes = rgba.GetPixelSpan().ToArray();
         using var scope = NewDisposeScope();
         var hwc = tensor(bytes, dtype: uint8).view(rgba.Height, rgba.Width, 4);
-        return hwc[.., .., 0..3].permute(2, 0, 1).to_type(float32).div_(255f).contiguous().MoveToOuterDisposeScope();
+        using var byteMax = 255f.ToScalar();   // disposed after the call: an implicit Scalar could be finalized during it
+        return hwc[.., .., 0..3].permute(2, 0, 1).to_type(float32).div_(byteMax).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Writes a bitmap as JPEG or PNG, chosen by the file extension.</summary>

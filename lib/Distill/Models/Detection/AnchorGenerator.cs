@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,13 +46,16 @@ public sealed class AnchorGenerator
     public Tensor Generate(int featureHeight, int featureWidth, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var xs = (arange(featureWidth, dtype: float32) + 0.5f) * Stride;
-        var ys = (arange(featureHeight, dtype: float32) + 0.5f) * Stride;
+        var xs = Centres(featureWidth);
+        var ys = Centres(featureHeight);
         var grid = meshgrid([ys, xs], indexing: "ij");
         var cy = grid[0].reshape(-1);
         var cx = grid[1].reshape(-1);
         var shifts = stack([cx, cy, cx, cy], 1);
-        var anchors = (shifts[.., TensorIndex.None, ..] + BaseAnchors()[TensorIndex.None, .., ..]).reshape(-1, 4);
+        var anchors = shifts[.., TensorIndex.None, ..].Plus(BaseAnchors()[TensorIndex.None, .., ..]).reshape(-1, 4);
         return anchors.to(device ?? CPU).MoveToOuterDisposeScope();
     }
+
+    /// <summary>(i + 0.5) * stride for i in 0..count-1, float32.</summary>
+    Tensor Centres(int count) => tensor(Enumerable.Range(0, count).Select(i => (i + 0.5f) * Stride).ToArray());
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,10 +23,10 @@ public sealed class BoxCoder(double wx = 1, double wy = 1, double ww = 1, double
         var (rx, ry, rw, rh) = CentreSize(reference);
         var (tx, ty, tw, th) = CentreSize(target);
         var deltas = stack([
-            wx * (tx - rx) / rw,
-            wy * (ty - ry) / rh,
-            ww * log(tw / rw),
-            wh * log(th / rh)], 1);
+            (tx - rx).Times(wx) / rw,
+            (ty - ry).Times(wy) / rh,
+            log(tw / rw).Times(ww),
+            log(th / rh).Times(wh)], 1);
         return deltas.MoveToOuterDisposeScope();
     }
 
@@ -37,11 +38,12 @@ public sealed class BoxCoder(double wx = 1, double wy = 1, double ww = 1, double
         using var scope = NewDisposeScope();
         var (rx, ry, rw, rh) = CentreSize(reference.to_type(deltas.dtype));
         var d = deltas.view(deltas.shape[0], -1, 4);
-        var cx = d[.., .., 0] / wx * rw[.., TensorIndex.None] + rx[.., TensorIndex.None];
-        var cy = d[.., .., 1] / wy * rh[.., TensorIndex.None] + ry[.., TensorIndex.None];
-        var w = exp((d[.., .., 2] / ww).clamp_max(ScaleClamp)) * rw[.., TensorIndex.None];
-        var h = exp((d[.., .., 3] / wh).clamp_max(ScaleClamp)) * rh[.., TensorIndex.None];
-        var boxes = stack([cx - 0.5 * w, cy - 0.5 * h, cx + 0.5 * w, cy + 0.5 * h], 2);
+        var cx = (d[.., .., 0].DividedBy(wx) * rw[.., TensorIndex.None]).Plus(rx[.., TensorIndex.None]);
+        var cy = (d[.., .., 1].DividedBy(wy) * rh[.., TensorIndex.None]).Plus(ry[.., TensorIndex.None]);
+        var w = exp(d[.., .., 2].DividedBy(ww).ClampMax(ScaleClamp)) * rw[.., TensorIndex.None];
+        var h = exp(d[.., .., 3].DividedBy(wh).ClampMax(ScaleClamp)) * rh[.., TensorIndex.None];
+        var (halfW, halfH) = (w.Times(0.5), h.Times(0.5));
+        var boxes = stack([cx - halfW, cy - halfH, cx.Plus(halfW), cy.Plus(halfH)], 2);
         return boxes.view(deltas.shape[0], -1).MoveToOuterDisposeScope();
     }
 
@@ -49,6 +51,6 @@ public sealed class BoxCoder(double wx = 1, double wy = 1, double ww = 1, double
     {
         var w = boxes[.., 2] - boxes[.., 0];
         var h = boxes[.., 3] - boxes[.., 1];
-        return (boxes[.., 0] + 0.5 * w, boxes[.., 1] + 0.5 * h, w, h);
+        return (boxes[.., 0].Plus(w.Times(0.5)), boxes[.., 1].Plus(h.Times(0.5)), w, h);
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,18 +22,18 @@ public static class BoxOps
         var areaB = Area(b);
         var topLeft = maximum(a[.., TensorIndex.None, 0..2], b[TensorIndex.None, .., 0..2]);
         var bottomRight = minimum(a[.., TensorIndex.None, 2..4], b[TensorIndex.None, .., 2..4]);
-        var wh = (bottomRight - topLeft).clamp_min(0);
+        var wh = (bottomRight - topLeft).ClampMin(0);
         var inter = wh[.., .., 0] * wh[.., .., 1];
-        var union = areaA[.., TensorIndex.None] + areaB[TensorIndex.None, ..] - inter;
-        return where(union > 0, inter / union.clamp_min(1e-12), zeros_like(inter)).MoveToOuterDisposeScope();
+        var union = areaA[.., TensorIndex.None].Plus(areaB[TensorIndex.None, ..]) - inter;
+        return where(union.Above(0), inter / union.ClampMin(1e-12), zeros_like(inter)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Boxes clipped to an image of <paramref name="height"/> x <paramref name="width"/> pixels.</summary>
     public static Tensor Clip(Tensor boxes, int height, int width)
     {
         using var scope = NewDisposeScope();
-        var x = boxes[.., TensorIndex.Slice(0, null, 2)].clamp(0, width);
-        var y = boxes[.., TensorIndex.Slice(1, null, 2)].clamp(0, height);
+        var x = boxes[.., TensorIndex.Slice(0, null, 2)].Clamp(0, width);
+        var y = boxes[.., TensorIndex.Slice(1, null, 2)].Clamp(0, height);
         return stack([x[.., 0], y[.., 0], x[.., 1], y[.., 1]], 1).MoveToOuterDisposeScope();
     }
 
@@ -42,6 +43,6 @@ public static class BoxOps
         using var scope = NewDisposeScope();
         var w = boxes[.., 2] - boxes[.., 0];
         var h = boxes[.., 3] - boxes[.., 1];
-        return nonzero((w >= minSize) & (h >= minSize)).view(-1).MoveToOuterDisposeScope();
+        return nonzero(w.AtLeast(minSize) & h.AtLeast(minSize)).view(-1).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace Distill.Models.Detection;
 public sealed record DetectionTrainOutput(IReadOnlyDictionary<string, Tensor> Losses, Taps Taps)
 {
     /// <summary>Sum of the loss components (lambda = 1 between the RPN and box-head terms, as in Faster R-CNN).</summary>
-    public Tensor Total => Losses.Values.Aggregate((a, b) => a + b);
+    public Tensor Total => Losses.Values.Aggregate((a, b) => a.Plus(b));
 }
 
 /// <summary>
@@ -65,7 +66,7 @@ public sealed class FasterRcnn : nn.Module
         {
             ["rpn_objectness"] = objectness, ["rpn_box"] = rpnBox, ["rcn_cls"] = classification, ["rcn_box"] = rcnBox,
         };
-        var foreground = nonzero(sample.Labels > 0).view(-1);
+        var foreground = nonzero(sample.Labels.Above(0)).view(-1);
         var named = new Dictionary<string, Tensor>
         {
             [DetectionTaps.Backbone] = features,
@@ -78,7 +79,7 @@ public sealed class FasterRcnn : nn.Module
             [DetectionTaps.RegTargets(DetectionTaps.Rpn)] = rpnTargets.RegressionTargets,
             [DetectionTaps.Logits(DetectionTaps.Rcn)] = logits,
             [DetectionTaps.Deltas(DetectionTaps.Rcn)] = deltas.reshape(-1, 4),
-            [DetectionTaps.ClsIndex(DetectionTaps.Rcn)] = arange(sample.Labels.shape[0], device: logits.device),
+            [DetectionTaps.ClsIndex(DetectionTaps.Rcn)] = HeldScalars.Range(sample.Labels.shape[0], logits.device),
             [DetectionTaps.ClsLabels(DetectionTaps.Rcn)] = sample.Labels,
             [DetectionTaps.RegIndex(DetectionTaps.Rcn)] = roiHeads.RegressionIndex(sample.Labels),
             [DetectionTaps.RegTargets(DetectionTaps.Rcn)] = sample.RegressionTargets.index_select(0, foreground),
@@ -116,7 +117,7 @@ public sealed class FasterRcnn : nn.Module
         var features = backbone.forward(images);
         var rpnOut = rpn.Forward(features);
         var proposals = rpn.Proposals(rpnOut, height, width, training: false);
-        var rois = cat(proposals.Select((p, b) => cat([full(p.shape[0], 1, b, dtype: p.dtype, device: p.device), p], 1)).ToArray());
+        var rois = cat(proposals.Select((p, b) => cat([zeros(p.shape[0], 1, dtype: p.dtype, device: p.device).Plus(b), p], 1)).ToArray());
         var (logits, deltas) = roiHeads.Forward(features, rois);
         var detections = roiHeads.Postprocess(logits, deltas, proposals, height, width);
         foreach (var d in detections)

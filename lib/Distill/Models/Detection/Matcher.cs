@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,6 +18,9 @@ public sealed class Matcher
 
     /// <summary>Label of an ignored prediction (between the thresholds, or below <see cref="BackgroundLow"/>).</summary>
     public const long Ignored = -2;
+
+    // Held for the process: a Scalar made from the constants per call would be freed by its finalizer (HeldScalars).
+    static readonly Scalar BackgroundScalar = Background.ToScalar(), IgnoredScalar = Ignored.ToScalar();
 
     public Matcher(double foregroundThreshold, double backgroundHigh, double backgroundLow = 0, bool allowLowQualityMatches = false)
     {
@@ -40,19 +44,19 @@ public sealed class Matcher
     public Tensor Match(Tensor iou)
     {
         long g = iou.shape[0], p = iou.shape[1];
-        if (g == 0) return full(p, Background, dtype: int64, device: iou.device);
+        if (g == 0) return full(p, BackgroundScalar, dtype: int64, device: iou.device);
         using var scope = NewDisposeScope();
         var (best, bestGt) = iou.max(0);
         var labels = bestGt.clone();
-        var background = (best >= BackgroundLow) & (best < BackgroundHigh);
-        var ignored = (best < ForegroundThreshold) & ~background;
-        labels = where(background, full_like(labels, Background), labels);
-        labels = where(ignored, full_like(labels, Ignored), labels);
+        var background = best.AtLeast(BackgroundLow) & best.Below(BackgroundHigh);
+        var ignored = best.Below(ForegroundThreshold) & ~background;
+        labels = where(background, full_like(labels, BackgroundScalar), labels);
+        labels = where(ignored, full_like(labels, IgnoredScalar), labels);
         if (AllowLowQualityMatches)
         {
             // Predictions that reach some ground truth's highest IoU (ties included) keep their best match.
             var bestPerGt = iou.max(1).values;
-            var isBestOfSome = ((iou == bestPerGt[.., TensorIndex.None]) & (bestPerGt[.., TensorIndex.None] > 0)).any(0);
+            var isBestOfSome = ((iou == bestPerGt[.., TensorIndex.None]) & bestPerGt[.., TensorIndex.None].Above(0)).any(0);
             labels = where(isBestOfSome, bestGt, labels);
         }
         return labels.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public static class Nms
         using var scope = NewDisposeScope();
         var order = scores.detach().sort(0, descending: true, stable: true).Indices;
         var sorted = boxes.detach().index_select(0, order);
-        var overlaps = (BoxOps.Iou(sorted, sorted) > iouThreshold).cpu();
+        var overlaps = BoxOps.Iou(sorted, sorted).Above(iouThreshold).cpu();
         var bits = overlaps.data<bool>().ToArray();
         var suppressed = new bool[n];
         var kept = new List<long>();
@@ -46,8 +47,8 @@ public static class Nms
     {
         if (boxes.shape[0] == 0) return empty(0, dtype: int64, device: boxes.device);
         using var scope = NewDisposeScope();
-        var offset = groups.to_type(boxes.dtype) * (boxes.detach().max() + 1);
-        var shifted = boxes.detach() + offset[.., TensorIndex.None];
+        var offset = groups.to_type(boxes.dtype) * boxes.detach().max().Plus(1);
+        var shifted = boxes.detach().Plus(offset[.., TensorIndex.None]);
         return Apply(shifted, scores, iouThreshold).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -103,9 +104,9 @@ public sealed class RegionProposalNetwork : nn.Module
             var (pos, neg) = sampler.Sample(match, rng);
             pos = pos.to(anchors.device);
             neg = neg.to(anchors.device);
-            sampled.Add(cat([pos, neg]) + b * n);
+            sampled.Add(cat([pos, neg]).Plus(b * n));
             sampledLabels.Add(cat([ones(pos.shape[0], dtype: int64), zeros(neg.shape[0], dtype: int64)]).to(anchors.device));
-            positives.Add(pos + b * n);
+            positives.Add(pos.Plus(b * n));
             var matchedGt = gt.index_select(0, match.index_select(0, pos));
             regression.Add(Coder.Encode(matchedGt, anchors.index_select(0, pos)));
         }
@@ -122,7 +123,7 @@ public sealed class RegionProposalNetwork : nn.Module
         var objectness = nn.functional.binary_cross_entropy_with_logits(logits, targets.SampledLabels.to_type(logits.dtype));
         var deltas = output.Deltas.reshape(-1, 4).index_select(0, targets.PositiveIndex);
         var box = nn.functional.smooth_l1_loss(deltas, targets.RegressionTargets, reduction: nn.Reduction.Sum, beta: Settings.SmoothL1Beta)
-                  / Math.Max(1, targets.SampledIndex.shape[0]);
+                  .DividedBy(Math.Max(1, targets.SampledIndex.shape[0]));
         return (objectness.MoveToOuterDisposeScope(), box.MoveToOuterDisposeScope());
     }
 }

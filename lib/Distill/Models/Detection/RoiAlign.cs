@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,8 +33,8 @@ public sealed class RoiAlign(int outputHeight, int outputWidth, double spatialSc
         if (samplingRatio > 0)
             return Pool(features, geometry, samplingRatio, samplingRatio).MoveToOuterDisposeScope();
 
-        var gridH = ceil(geometry.Height / outputHeight).clamp_min(1).to_type(int64).cpu().data<long>().ToArray();
-        var gridW = ceil(geometry.Width / outputWidth).clamp_min(1).to_type(int64).cpu().data<long>().ToArray();
+        var gridH = ceil(geometry.Height.DividedBy(outputHeight)).ClampMin(1).to_type(int64).cpu().data<long>().ToArray();
+        var gridW = ceil(geometry.Width.DividedBy(outputWidth)).ClampMin(1).to_type(int64).cpu().data<long>().ToArray();
         var output = zeros(k, c, outputHeight, outputWidth, dtype: features.dtype, device: features.device);
         foreach (var group in Enumerable.Range(0, (int)k).GroupBy(i => (gridH[i], gridW[i])))
         {
@@ -53,14 +54,14 @@ public sealed class RoiAlign(int outputHeight, int outputWidth, double spatialSc
     RoiGeometry Geometry(Tensor rois)
     {
         double offset = aligned ? 0.5 : 0.0;
-        var x1 = rois[.., 1] * spatialScale - offset;
-        var y1 = rois[.., 2] * spatialScale - offset;
-        var w = rois[.., 3] * spatialScale - offset - x1;
-        var h = rois[.., 4] * spatialScale - offset - y1;
+        var x1 = rois[.., 1].Times(spatialScale).Minus(offset);
+        var y1 = rois[.., 2].Times(spatialScale).Minus(offset);
+        var w = rois[.., 3].Times(spatialScale).Minus(offset) - x1;
+        var h = rois[.., 4].Times(spatialScale).Minus(offset) - y1;
         if (!aligned)
         {
-            w = w.clamp_min(1.0);
-            h = h.clamp_min(1.0);
+            w = w.ClampMin(1.0);
+            h = h.ClampMin(1.0);
         }
         return new RoiGeometry(rois[.., 0].to_type(int64), x1, y1, w, h);
     }
@@ -73,18 +74,18 @@ public sealed class RoiAlign(int outputHeight, int outputWidth, double spatialSc
         var (xLow, xHigh, lx, xValid) = Axis(roi.X1, roi.Width, outputWidth, gridW, width);
 
         var flat = features.permute(0, 2, 3, 1).reshape(n * height * width, c);
-        var baseIndex = (roi.Batch * (height * width))[.., TensorIndex.None, TensorIndex.None];
+        var baseIndex = roi.Batch.Times(height * width)[.., TensorIndex.None, TensorIndex.None];
         Tensor Read(Tensor ys, Tensor xs)
         {
-            var index = baseIndex + ys[.., .., TensorIndex.None] * width + xs[.., TensorIndex.None, ..];
+            var index = baseIndex.Plus(ys[.., .., TensorIndex.None].Times(width)).Plus(xs[.., TensorIndex.None, ..]);
             return flat.index_select(0, index.reshape(-1)).view(k, index.shape[1], index.shape[2], c);
         }
         Tensor W(Tensor wy, Tensor wx) => (wy[.., .., TensorIndex.None] * wx[.., TensorIndex.None, ..])[.., .., .., TensorIndex.None];
 
-        var hy = 1 - ly;
-        var hx = 1 - lx;
-        var samples = W(hy, hx) * Read(yLow, xLow) + W(hy, lx) * Read(yLow, xHigh)
-                    + W(ly, hx) * Read(yHigh, xLow) + W(ly, lx) * Read(yHigh, xHigh);
+        var hy = ly.From(1);
+        var hx = lx.From(1);
+        var samples = (W(hy, hx) * Read(yLow, xLow)).Plus(W(hy, lx) * Read(yLow, xHigh))
+                      .Plus(W(ly, hx) * Read(yHigh, xLow)).Plus(W(ly, lx) * Read(yHigh, xHigh));
         var valid = (yValid[.., .., TensorIndex.None] & xValid[.., TensorIndex.None, ..])[.., .., .., TensorIndex.None];
         samples = samples * valid.to_type(samples.dtype);
         return samples.view(k, outputHeight, gridH, outputWidth, gridW, c).mean([2, 4]).permute(0, 3, 1, 2).contiguous();
@@ -93,15 +94,17 @@ public sealed class RoiAlign(int outputHeight, int outputWidth, double spatialSc
     /// <summary>Sample positions along one axis: low/high cell indices [K, bins*grid], fraction towards high, validity.</summary>
     static (Tensor Low, Tensor High, Tensor Frac, Tensor Valid) Axis(Tensor start, Tensor length, int bins, int grid, long size)
     {
-        var steps = arange(bins * grid, dtype: float32, device: start.device);
-        var offsets = (floor(steps / grid) + (remainder(steps, grid) + 0.5) / grid) / bins;
-        var pos = start[.., TensorIndex.None] + offsets[TensorIndex.None, ..] * length[.., TensorIndex.None];
-        var valid = (pos >= -1.0) & (pos <= size);
-        pos = pos.clamp_min(0);
+        var steps = HeldScalars.Range(bins * grid, start.device).to_type(float32);
+        using var gridSize = ((long)grid).ToScalar();
+        var offsets = floor(steps.DividedBy(grid)).Plus(remainder(steps, gridSize).Plus(0.5).DividedBy(grid)).DividedBy(bins);
+        var pos = start[.., TensorIndex.None].Plus(offsets[TensorIndex.None, ..] * length[.., TensorIndex.None]);
+        var valid = pos.AtLeast(-1.0) & pos.AtMost(size);
+        pos = pos.ClampMin(0);
         var low = floor(pos).to_type(int64);
-        var atEdge = low >= size - 1;
-        low = where(atEdge, full_like(low, size - 1), low);
-        var high = where(atEdge, low, low + 1);
+        var atEdge = low.AtLeast(size - 1);
+        using var last = (size - 1).ToScalar();
+        low = where(atEdge, full_like(low, last), low);
+        var high = where(atEdge, low, low.Plus(1));
         pos = where(atEdge, low.to_type(float32), pos);
         return (low, high, pos - low.to_type(float32), valid);
     }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -90,24 +91,28 @@ public sealed class RoiHeads : nn.Module
             var (pos, neg) = sampler.Sample(match, rng);
             var chosen = cat([pos, neg]).to(candidates.device);
             var boxes = candidates.index_select(0, chosen);
-            var matched = match.index_select(0, chosen).clamp_min(0);
-            var isForeground = arange(chosen.shape[0], device: candidates.device) < pos.shape[0];
+            var matched = match.index_select(0, chosen).ClampMin(0);
+            var isForeground = ForegroundMask(chosen.shape[0], pos.shape[0], candidates.device);
             labels.Add(gt.shape[0] == 0 ? zeros_like(matched) : where(isForeground, gtLabels.index_select(0, matched), zeros_like(matched)));
             var encoded = gt.shape[0] == 0 ? zeros_like(boxes) : Coder.Encode(gt.index_select(0, matched), boxes);
             regression.Add(where(isForeground[.., TensorIndex.None], encoded, zeros_like(encoded)));
-            rois.Add(cat([full(chosen.shape[0], 1, b, dtype: boxes.dtype, device: boxes.device), boxes], 1));
+            rois.Add(cat([zeros(chosen.shape[0], 1, dtype: boxes.dtype, device: boxes.device).Plus(b), boxes], 1));
         }
         var sample = new RcnSample(cat(rois), cat(labels), cat(regression));
         foreach (var t in new[] { sample.Rois, sample.Labels, sample.RegressionTargets }) t.MoveToOuterDisposeScope();
         return sample;
     }
 
+    /// <summary>[count] booleans, the first <paramref name="positives"/> true: which sampled RoIs are foreground.</summary>
+    static Tensor ForegroundMask(long count, long positives, Device device) =>
+        tensor(Enumerable.Range(0, (int)count).Select(i => i < positives).ToArray(), device: device);
+
     /// <summary>Rows of the deltas viewed as [R*(C+1), 4] that belong to each foreground RoI's own class.</summary>
     public Tensor RegressionIndex(Tensor labels)
     {
         using var scope = NewDisposeScope();
-        var foreground = nonzero(labels > 0).view(-1);
-        return (foreground * (NumClasses + 1) + labels.index_select(0, foreground)).MoveToOuterDisposeScope();
+        var foreground = nonzero(labels.Above(0)).view(-1);
+        return foreground.Times(NumClasses + 1).Plus(labels.index_select(0, foreground)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Classification loss (mean cross-entropy) and box loss (smooth-L1 on foreground RoIs' own class, summed / R).</summary>
@@ -115,10 +120,10 @@ public sealed class RoiHeads : nn.Module
     {
         using var scope = NewDisposeScope();
         var classification = nn.functional.cross_entropy(logits, sample.Labels);
-        var foreground = nonzero(sample.Labels > 0).view(-1);
+        var foreground = nonzero(sample.Labels.Above(0)).view(-1);
         var predicted = deltas.reshape(-1, 4).index_select(0, RegressionIndex(sample.Labels));
         var box = nn.functional.smooth_l1_loss(predicted, sample.RegressionTargets.index_select(0, foreground), reduction: nn.Reduction.Sum)
-                  / Math.Max(1, sample.Labels.shape[0]);
+                  .DividedBy(Math.Max(1, sample.Labels.shape[0]));
         return (classification.MoveToOuterDisposeScope(), box.MoveToOuterDisposeScope());
     }
 
@@ -144,12 +149,12 @@ public sealed class RoiHeads : nn.Module
             var boxes = Coder.Decode(deltas.narrow(0, start, count), imageProposals).view(count, -1, 4);
             start += count;
             boxes = BoxOps.Clip(boxes.reshape(-1, 4), imageHeight, imageWidth).view(count, -1, 4);
-            var classes = arange(NumClasses + 1, device: scores.device).expand(count, -1);
+            var classes = HeldScalars.Range(NumClasses + 1, scores.device).expand(count, -1);
             // Drop the background column, then flatten (RoI, class) pairs into candidate detections.
             var flatBoxes = boxes[.., 1..].reshape(-1, 4);
             var flatScores = scores[.., 1..].reshape(-1);
             var flatLabels = classes[.., 1..].reshape(-1);
-            var confident = nonzero(flatScores > Settings.ScoreThreshold).view(-1);
+            var confident = nonzero(flatScores.Above(Settings.ScoreThreshold)).view(-1);
             flatBoxes = flatBoxes.index_select(0, confident);
             flatScores = flatScores.index_select(0, confident);
             flatLabels = flatLabels.index_select(0, confident);

@@ -49,7 +49,7 @@ public sealed class DetectionDistillationStep
                                       double momentum = 0.9, double weightDecay = 1e-4)
     {
         var parameters = student.parameters().Concat(distillation?.parameters() ?? []).Where(p => p.requires_grad);
-        return optim.SGD(parameters, learningRate, momentum, weight_decay: weightDecay);
+        return new HeldSgd(parameters, learningRate, momentum, weightDecay: weightDecay);
     }
 
     /// <summary>
