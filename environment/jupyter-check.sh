@@ -13,6 +13,7 @@ books=("$@")
 [ ${#books[@]} -gt 0 ] || books=("$root"/notebooks/[0-9]*.ipynb)
 cd "$root"
 source "$root/environment/default-data.sh"
+default_data "${books[@]}"
 out="$root/reports/jupyter"
 mkdir -p "$out"
 results=$(mktemp -d)

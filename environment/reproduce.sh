@@ -16,4 +16,5 @@ done
 [ ${#books[@]} -gt 0 ] || books=("$root"/notebooks/[0-9]*.ipynb)
 cd "$root"
 source "$root/environment/default-data.sh"
+default_data "${books[@]}"
 dotnet "$root/lib/Notebooks.Host/bin/Release/net10.0/notebooks.dll" run "${books[@]}" --out "$root/reports" --profile "$profile"
