@@ -128,7 +128,7 @@ public sealed class CompressedVideoKdResults
                 ? $"The student has {(double)fused.Params / multi.Params:F2}x fewer parameters than the three teachers ({multi.SizeMB:F1} vs {fused.SizeMB:F1} MB) and needs {fused.GMacsPerSegment / multi.GMacsPerSegment:F2}x less compute per segment."
                 : $"The student is not smaller than the three teachers here ({multi.SizeMB:F1} vs {fused.SizeMB:F1} MB): this profile's I-frame teacher is {iFrameTeacher}; the paper's ResNet-152 makes the teachers 2.4x larger.",
             $"Video accuracy: fused teachers {100 * fused.VideoTop1:F2}%, student from scratch {100 * scratch.VideoTop1:F2}%, best single-teacher KD ({single.Method}) {100 * single.VideoTop1:F2}%, multi-teacher KD {100 * multi.VideoTop1:F2}%.",
-            $"Multi-teacher KD is {100 * (multi.VideoTop1 - fused.VideoTop1):+0.00;-0.00} points from the fused teachers, {100 * (multi.VideoTop1 - single.VideoTop1):+0.00;-0.00} from the best single teacher and {100 * (multi.VideoTop1 - scratch.VideoTop1):+0.00;-0.00} from training without a teacher.",
+            $"Multi-teacher KD is {100 * (multi.VideoTop1 - fused.VideoTop1):+0.00;-0.00;0.00} points from the fused teachers, {100 * (multi.VideoTop1 - single.VideoTop1):+0.00;-0.00;0.00} from the best single teacher and {100 * (multi.VideoTop1 - scratch.VideoTop1):+0.00;-0.00;0.00} from training without a teacher.",
             $"Every row is evaluated on the same test videos, {Study.Data.TestSegments} segments each; {SkippedVideos} unreadable video(s) of the split were skipped.",
         ];
     }

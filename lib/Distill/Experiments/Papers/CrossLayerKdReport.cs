@@ -89,10 +89,10 @@ public static class CrossLayerKdReport
             var rows = g.ToDictionary(r => r.Method);
             var full = rows[CrossLayerKd.Full];
             var best = g.Where(r => r.Method is not (CrossLayerKd.Teacher or CrossLayerKd.Scratch)).MaxBy(r => r.Top1)!;
-            var paper = double.IsNaN(full.PaperDelta) ? "the paper has no number for this pair" : $"paper {full.PaperDelta:+0.00;-0.00} points";
+            var paper = double.IsNaN(full.PaperDelta) ? "the paper has no number for this pair" : $"paper {full.PaperDelta:+0.00;-0.00;0.00} points";
             return $"{g.Key}: teacher {rows[CrossLayerKd.Teacher].Top1:0.00} %, student from scratch {rows[CrossLayerKd.Scratch].Top1:0.00} %, " +
-                   $"full method {full.Top1:0.00} % ({full.DeltaVsScratch:+0.00;-0.00} points; {paper}); " +
-                   $"best row: {best.Method} {best.Top1:0.00} % ({best.DeltaVsScratch:+0.00;-0.00}); {full.Seeds} seed(s).";
+                   $"full method {full.Top1:0.00} % ({full.DeltaVsScratch:+0.00;-0.00;0.00} points; {paper}); " +
+                   $"best row: {best.Method} {best.Top1:0.00} % ({best.DeltaVsScratch:+0.00;-0.00;0.00}); {full.Seeds} seed(s).";
         }));
 
     /// <summary>Test top-1 (%) per epoch of each method's final stage, averaged over seeds; one line per method and pair.</summary>

@@ -45,10 +45,10 @@ public static class DetectionKdReport
         var lines = new List<string>
         {
             $"Teacher {100 * teacher.Summary.MeanAp:F1} mAP, student from scratch {100 * scratch.Summary.MeanAp:F1} mAP " +
-            $"(gap {100 * (teacher.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0} points, {teacher.Summary.Parameters / (double)scratch.Summary.Parameters:F1}x the parameters).",
+            $"(gap {100 * (teacher.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0;0.0} points, {teacher.Summary.Parameters / (double)scratch.Summary.Parameters:F1}x the parameters).",
         };
         foreach (var r in results.Where(r => r.Config.Teacher is not null))
-            lines.Add($"{DetectionKd.LabelOf(r.Config.Name)}: {100 * r.Summary.MeanAp:F1} mAP, {100 * (r.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0} points vs scratch.");
+            lines.Add($"{DetectionKd.LabelOf(r.Config.Name)}: {100 * r.Summary.MeanAp:F1} mAP, {100 * (r.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0;0.0} points vs scratch.");
         return string.Join(Environment.NewLine, lines);
     }
 
