@@ -40,7 +40,7 @@ Report("  the same with -flags2 +export_mvs", ffmpegVectors);
 Report("reader: decode + exported MVs, no pixel work", decode);
 Report("extraction: I-frame RGB + MV field + residual", extract);
 Report("extraction + CoViAR accumulated MV and residual", accumulated);
-Report("extraction kept as GOPs (GopReader, copies per frame)", kept);
+Report("extraction kept as GOPs (GopReader, arrays per frame)", kept);
 Report($"sampled: {SegmentSampler.TestSegments} TSN test segments (I + MV + residual)", test25);
 Report($"sampled: {SegmentSampler.TrainSegments} TSN segments (training)", train3);
 double cpuRatio = ffmpeg.Cpu / extract.Cpu, wallRatio = ffmpeg.Wall / extract.Wall;

@@ -27,22 +27,22 @@ public sealed class CompressedFrame
     public int Height { get; }
 
     /// <summary>The GOP's I-frame, RGB24, H x W x 3.</summary>
-    public byte[] IFrame { get; }
+    public byte[] IFrame { get; internal set; }
 
     /// <summary>This frame's decoded pixels, RGB24, H x W x 3.</summary>
     public byte[] Decoded { get; internal set; }
 
     /// <summary>Motion-vector field, H x W x 2, dst - src in pixels (see <see cref="MotionField"/>).</summary>
-    public short[] MotionVectors { get; }
+    public short[] MotionVectors { get; internal set; }
 
     /// <summary>Decoded frame minus its motion-compensated prediction from the previous frame, H x W x 3.</summary>
-    public short[] Residual { get; }
+    public short[] Residual { get; internal set; }
 
     /// <summary>CoViAR's accumulated field, traced back to the GOP's I-frame (when requested).</summary>
     public short[]? AccumulatedMotionVectors { get; internal set; }
 
     /// <summary>Decoded frame minus its prediction from the I-frame through the accumulated field (when requested).</summary>
-    public short[]? AccumulatedResidual { get; }
+    public short[]? AccumulatedResidual { get; internal set; }
 }
 
 /// <summary>
@@ -57,6 +57,14 @@ public static class CompressedFrames
         Read(path, accumulate, wantedGop, frames: null, threads);
 
     /// <summary>
+    /// As <see cref="Read(string, bool, Func{int, bool}?, int)"/>, but every I-frame and every P-frame's streams are
+    /// written into newly allocated arrays that the reader never touches again, so the caller may keep them without
+    /// copying (<see cref="GopReader"/>). Only <see cref="CompressedFrame.Decoded"/> is still reused.
+    /// </summary>
+    internal static IEnumerable<CompressedFrame> ReadKept(string path, bool accumulate, Func<int, bool>? wantedGop, int threads) =>
+        Read(path, accumulate, wantedGop, frames: null, threads, keep: true);
+
+    /// <summary>
     /// Only the sampled <paramref name="frames"/> (GOP, position in the GOP), as segment sampling asks for them. A GOP
     /// is decoded without pixel work unless it holds a sampled frame; inside it, frames before the last sampled one
     /// that are not sampled themselves only become the next frame's RGB reference (and, when accumulating, extend the
@@ -69,7 +77,7 @@ public static class CompressedFrames
     }
 
     static IEnumerable<CompressedFrame> Read(string path, bool accumulate, Func<int, bool>? wantedGop, IReadOnlySet<(int Gop, int Position)>? frames,
-                                             int threads, IReadOnlyDictionary<int, int>? lastPosition = null)
+                                             int threads, IReadOnlyDictionary<int, int>? lastPosition = null, bool keep = false)
     {
         using var reader = new CompressedVideoReader(path, threads);
         CompressedFrame? frame = null;
@@ -99,9 +107,12 @@ public static class CompressedFrames
             if (info.Type == PictureType.I)
             {
                 frame.GopPosition = 0;
+                if (keep) frame.IFrame = GC.AllocateUninitializedArray<byte>(frame.IFrame.Length);
                 reader.ReadRgb(frame.IFrame);
                 frame.IFrame.CopyTo(frame.Decoded, 0);
-                if (accumulate) Array.Clear(frame.AccumulatedMotionVectors!);
+                // A kept accumulated field belongs to the caller now: start the GOP from a new zero one instead of clearing it.
+                if (accumulate && keep) frame.AccumulatedMotionVectors = new short[frame.MotionVectors.Length];
+                else if (accumulate) Array.Clear(frame.AccumulatedMotionVectors!);
                 if (frames is not null && !frames.Contains((gop, 0))) continue;
             }
             else
@@ -117,6 +128,16 @@ public static class CompressedFrames
                 {
                     reader.ReadRgb(frame.Decoded);
                     continue;
+                }
+                if (keep)
+                {
+                    frame.MotionVectors = GC.AllocateUninitializedArray<short>(frame.MotionVectors.Length);
+                    frame.Residual = GC.AllocateUninitializedArray<short>(frame.Residual.Length);
+                    if (accumulate)
+                    {
+                        spareAccumulated = GC.AllocateUninitializedArray<short>(frame.MotionVectors.Length);
+                        frame.AccumulatedResidual = GC.AllocateUninitializedArray<short>(frame.Residual.Length);
+                    }
                 }
                 reader.ReadPStreams(reference, frame.Decoded, frame.MotionVectors, frame.Residual);
                 if (accumulate)

@@ -2,8 +2,8 @@ namespace Distill.Data.Video;
 
 /// <summary>
 /// Reads a video as CoViAR's GOPs: every I-frame starts a GOP; each following P-frame yields its motion-vector
-/// field and residual (and optionally the accumulated variants), copied out of <see cref="CompressedFrames"/> so the
-/// GOPs can be kept. Only GOPs the caller wants get the RGB conversion and per-pixel work; the others are decoded and
+/// field and residual (and optionally the accumulated variants), which <see cref="CompressedFrames"/> writes straight
+/// into new arrays per frame so the GOPs can be kept without copying. Only GOPs the caller wants get the RGB conversion and per-pixel work; the others are decoded and
 /// skipped. B-frames are rejected: CoViAR's representation assumes P-frames only (encode with -bf 0).
 /// </summary>
 public static class GopReader
@@ -14,16 +14,15 @@ public static class GopReader
         int gop = -1, firstFrame = 0, width = 0, height = 0;
         byte[]? iFrame = null;
         var pFrames = new List<PFrame>();
-        foreach (var f in CompressedFrames.Read(path, accumulate, wanted, threads))
+        foreach (var f in CompressedFrames.ReadKept(path, accumulate, wanted, threads))
         {
             if (f.GopPosition == 0)
             {
                 if (iFrame is not null) yield return new Gop(gop, firstFrame, width, height, iFrame, pFrames);
-                (gop, firstFrame, width, height, iFrame, pFrames) = (f.Gop, f.FrameIndex, f.Width, f.Height, (byte[])f.IFrame.Clone(), []);
+                (gop, firstFrame, width, height, iFrame, pFrames) = (f.Gop, f.FrameIndex, f.Width, f.Height, f.IFrame, []);
                 continue;
             }
-            pFrames.Add(new PFrame(f.FrameIndex, f.GopPosition, (short[])f.MotionVectors.Clone(), (short[])f.Residual.Clone(),
-                                   (short[]?)f.AccumulatedMotionVectors?.Clone(), (short[]?)f.AccumulatedResidual?.Clone()));
+            pFrames.Add(new PFrame(f.FrameIndex, f.GopPosition, f.MotionVectors, f.Residual, f.AccumulatedMotionVectors, f.AccumulatedResidual));
         }
         if (iFrame is not null) yield return new Gop(gop, firstFrame, width, height, iFrame, pFrames);
     }
