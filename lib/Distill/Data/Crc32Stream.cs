@@ -1,35 +1,20 @@
 namespace Distill.Data;
 
 /// <summary>
-/// A read-only stream that computes the zip/gzip CRC-32 (reflected polynomial 0xEDB88320) of every byte read through
-/// it. The zip reader does not check a stored member's CRC, so <see cref="NpzReader"/> reads members through this.
+/// A read-only stream that computes the zip/gzip CRC-32 (System.IO.Hashing's) of every byte read through it. The zip
+/// reader does not check a stored member's CRC, so <see cref="NpzReader"/> reads members through this.
 /// </summary>
 sealed class Crc32Stream(Stream inner) : Stream
 {
-    static readonly uint[] Table = MakeTable();
-    uint crc = 0xffffffff;
+    readonly System.IO.Hashing.Crc32 crc = new();
 
     /// <summary>The CRC-32 of the bytes read so far.</summary>
-    public uint Crc => ~crc;
-
-    static uint[] MakeTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
-    }
+    public uint Crc => crc.GetCurrentHashAsUInt32();
 
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
-        uint c = crc;
-        foreach (byte b in buffer[..n]) c = Table[(c ^ b) & 0xff] ^ (c >> 8);
-        crc = c;
+        crc.Append(buffer[..n]);
         return n;
     }
 
