@@ -1,4 +1,3 @@
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
