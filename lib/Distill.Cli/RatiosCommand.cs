@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Deedle;
 using Distill.Reporting;
+using Distill.Reports;
 using Distill.Runtime;
 
 namespace Distill.Cli;
@@ -17,7 +18,7 @@ static class RatiosCommand
         command.SetAction(_ =>
         {
             TorchRuntime.Initialize(quiet: true);
-            PaperRatios.Table().Print();
+            ModelTables.PaperRatios().Print();
             return 0;
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Deedle;
 using Distill.Models;
 using Distill.Reporting;
+using Distill.Reports;
 using Distill.Runtime;
 
 namespace Distill.Cli;
@@ -32,14 +33,14 @@ static class SummaryCommand
             try
             {
                 var teacher = ModelSummary.Of(spec);
-                if (!parse.GetValue(layers)) teacher.ToFrame().Print();
+                if (!parse.GetValue(layers)) ModelTables.Layers(teacher).Print();
                 Console.WriteLine(teacher);
                 if (parse.GetValue(vs) is { } other)
                 {
                     var student = ModelSummary.Of(spec with { Name = other });
                     Console.WriteLine(student);
                     Console.WriteLine();
-                    ModelSummary.Compare(teacher, student).Print();
+                    ModelTables.Compare([teacher], [student]).Print();
                 }
                 return 0;
             }

@@ -80,7 +80,7 @@ public sealed class FeatureRun : IAsyncLifetime
         byte[] png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }
             .Concat(Chunk("IHDR", BigEndian(3).Concat(BigEndian(2)).Concat(new byte[] { 8, 2, 0, 0, 0 }).ToArray()))
             .Concat(Chunk("IDAT", packed.ToArray())).Concat(Chunk("IEND", [])).ToArray();
-        new Distill.Reporting.Picture(png)
+        new Distill.Reports.Picture(png)
         """;
 
     public async Task DisposeAsync()

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Distill.Reporting;
+using Distill.Reports;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Distill.Interactive.Formatting;

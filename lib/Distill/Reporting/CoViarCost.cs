@@ -9,9 +9,6 @@ namespace Distill.Reporting;
 /// </summary>
 public sealed record CoViarCost(ModelSummary IFrame, ModelSummary MotionVector, ModelSummary Residual, int Gop = 12)
 {
-    /// <summary>The three streams, for <see cref="ModelComparison"/>.</summary>
-    public IReadOnlyList<ModelSummary> Streams => [IFrame, MotionVector, Residual];
-
     public long Params => IFrame.Params + MotionVector.Params + Residual.Params;
 
     public double SizeMB => IFrame.SizeMB + MotionVector.SizeMB + Residual.SizeMB;

@@ -1,4 +1,3 @@
-using Deedle;
 using Distill.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +8,7 @@ namespace Distill.Reporting;
 /// Parameters, multiply-accumulates and FLOPs of a model, per layer and in total, for one input shape; counted from
 /// the modules that actually run in a real forward pass (forward hooks on every leaf module), with the counting rules
 /// of <see cref="LayerCosts"/>. Size is fp32 weights in MB of 2^20 bytes (the unit in which CoViAR's three teachers
-/// come to ~310 MB). Compare a teacher with a student through <see cref="Compare"/>.
+/// come to ~310 MB). Tables of it (layers, teacher vs student) are in Distill.Reports' ModelTables.
 /// </summary>
 public sealed class ModelSummary
 {
@@ -103,21 +102,6 @@ public sealed class ModelSummary
                 $"{name}: modules with parameters never ran in the forward pass, so their cost is unknown: {string.Join(", ", idle)}.");
         return new ModelSummary(name, input, layers, model.parameters().Sum(p => p.numel()));
     }
-
-    /// <summary>One row per layer plus a final "total" row: Layer, Type, Input, Output, Params, MACs, FLOPs.</summary>
-    public Frame<int, string> ToFrame()
-    {
-        var rows = Layers.Append(new LayerCost(Layers.Count, "total", "", Shape(Input), Layers.Count > 0 ? Layers[^1].Output : "",
-            Params, Macs, Flops));
-        return Frame.FromRecords(rows).IndexRows<int>(nameof(LayerCost.Index));
-    }
-
-    /// <summary>Totals of this model: Params, Size (MB), MACs, FLOPs as a one-row frame keyed by the model name.</summary>
-    public Frame<string, string> TotalsFrame() => ModelComparison.Totals([this]);
-
-    /// <summary>Teacher vs student: each quantity for both and the ratio teacher / student.</summary>
-    public static Frame<string, string> Compare(ModelSummary teacher, ModelSummary student) =>
-        ModelComparison.Ratios([teacher], [student]);
 
     internal static string Shape(Tensor t) => string.Join("x", t.shape.Skip(1));
 

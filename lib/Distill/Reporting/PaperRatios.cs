@@ -1,4 +1,3 @@
-using Deedle;
 using Distill.Models;
 
 namespace Distill.Reporting;
@@ -53,14 +52,4 @@ public static class PaperRatios
         3 => new CoViarCost(side[0], side[1], side[2]).MacsPerFrame,
         _ => throw new ArgumentException($"A side is one model or three CoViAR streams, got {side.Count} models."),
     };
-
-    /// <summary>Every claim measured, as a frame indexed by pair (stated vs measured ratios to 3 decimals, sizes in MB to 1).</summary>
-    public static Frame<string, string> Table() =>
-        Frame.FromRecords(Claims.Select(Measure).Select(r => r with
-        {
-            MeasuredParams = Math.Round(r.MeasuredParams, 3),
-            MeasuredCompute = Math.Round(r.MeasuredCompute, 3),
-            TeacherMB = Math.Round(r.TeacherMB, 1),
-            StudentMB = Math.Round(r.StudentMB, 1),
-        })).IndexRows<string>(nameof(Row.Pair));
 }

@@ -1,4 +1,3 @@
-using Deedle;
 using Distill.Models;
 using Distill.Reporting;
 using Distill.Runtime;
@@ -94,29 +93,6 @@ public class LayerCostTests
         Assert.Equal(81_140, s.Params);
         Assert.Equal(s.Params, s.Layers.Sum(l => l.Params));
         Assert.Equal(81_140 * 4.0 / (1 << 20), s.SizeMB, 12);
-    }
-
-    [Fact]
-    public void FrameHasOneRowPerLayerAndATotal()
-    {
-        var s = ModelSummary.Of(new ModelSpec("resnet8", 10, InChannels: 1, ImageSize: 28));
-        var frame = s.ToFrame();
-        Assert.Equal(s.Layers.Count + 1, frame.RowCount);
-        Assert.Equal(s.Macs, frame.GetColumn<long>("Macs").Get(s.Layers.Count));
-        Assert.Equal("1x28x28", s.Layers[0].Input);
-        Assert.Equal("Conv2d", s.Layers[0].Type);
-        Assert.Equal("16x28x28", s.Layers[0].Output);
-    }
-
-    [Fact]
-    public void CompareGivesTeacherOverStudent()
-    {
-        var teacher = ModelSummary.Of(new ModelSpec("resnet14", 10));
-        var student = ModelSummary.Of(new ModelSpec("resnet8", 10));
-        var ratios = ModelSummary.Compare(teacher, student).GetColumn<double>("ratio");
-        Assert.Equal((double)teacher.Params / student.Params, ratios.Get("Params"), 12);
-        Assert.Equal((double)teacher.Macs / student.Macs, ratios.Get("MACs"), 12);
-        Assert.Equal((double)teacher.Flops / student.Flops, ratios.Get("FLOPs"), 12);
     }
 
     [Fact]

@@ -78,14 +78,7 @@ public class ExperimentTests
         var aggregate = SeedAggregate.Of(seeds);
         Assert.Equal(2, aggregate.Runs);
         Assert.Equal((seeds[0].Summary.TestTop1 + seeds[1].Summary.TestTop1) / 2, aggregate.MeanTop1, 12);
-
-        var frame = ResultFrames.Summaries(store.Finished());
-        Assert.Equal(2, frame.RowCount);
-        Assert.Equal(seeds.Select(s => s.Summary.TestTop1), frame.GetColumn<double>("TestTop1").Values);
-        var epochs = ResultFrames.Epochs(store.Finished());
-        Assert.Equal(4, epochs.RowCount);
-        Assert.Contains("loss_ce", epochs.ColumnKeys);
-        Assert.Equal(1, ResultFrames.AcrossSeeds(store.Finished()).RowCount);
+        // The frames of these runs (ResultFrames) are tested in Distill.Reports.Tests.
     }
 
     [Fact]

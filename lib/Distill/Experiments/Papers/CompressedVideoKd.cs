@@ -112,20 +112,6 @@ public sealed record CompressedVideoKd
     public IReadOnlyList<Experiment> All =>
         [.. Teachers, Scratch, .. StreamLayout.Streams.Select(SingleTeacher), MultiTeacherKd];
 
-    /// <summary>The experiments as a table: model, width, input size, teachers and loss terms of each run.</summary>
-    public Deedle.Frame<string, string> Plan() =>
-        Deedle.Frame.FromRecords(All.Select(e => new
-        {
-            e.Name,
-            Model = e.Student.Name,
-            e.Student.Width,
-            e.Student.ImageSize,
-            Teachers = string.Join(", ", e.Teachers.Select(t => t.Experiment)),
-            Losses = string.Join(" + ", e.Losses),
-            e.Epochs,
-            e.BatchSize,
-        })).IndexRows<string>("Name");
-
     /// <summary>Data for <see cref="ExperimentRunner"/>: this study's root and input settings, sources opened once.</summary>
     public DataSplits Resolve(DataRequest request) => VideoDataSets.Open(Data, request);
 

@@ -3,7 +3,7 @@ using Distill.Models.Detection;
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Reporting;
+namespace Distill.Reports;
 
 /// <summary>
 /// Draws detections on images with SkiaSharp: each panel is an image with predicted boxes (coloured by class,

@@ -2,23 +2,24 @@ using Deedle;
 using Frame = Deedle.Frame;
 using Distill.Data.Detection;
 using Distill.Experiments.Detection;
-using Distill.Models.Detection;
+using Distill.Experiments.Papers;
 using Distill.Reporting;
 using Plotly.NET;
-using static TorchSharp.torch;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
-namespace Distill.Experiments.Papers;
+namespace Distill.Reports;
 
 /// <summary>
-/// Tables, pictures and charts of the detection distillation ablation (Chen et al. 2017), built from finished runs:
-/// the ablation table (VOC mAP and per-class AP, parameters, FLOPs, inference time), test images with each model's
-/// boxes side by side, and every loss component per epoch.
+/// The detection distillation notebook's report (Chen et al. 2017), built from the finished
+/// <see cref="DetectionResult"/>s of <see cref="DetectionRunner.RunAll"/> and the runner that loads their detectors:
+/// the ablation table (VOC mAP and per-class AP, parameters, FLOPs, inference time; <see cref="Table"/>), what it says
+/// (<see cref="Findings"/>), every loss component per epoch (<see cref="Curves"/>) and test images with each model's
+/// boxes side by side (<see cref="SideBySide"/>).
 /// </summary>
-public static class DetectionKdReport
+public sealed class DetectionKdReport(DetectionRunner runner, IReadOnlyList<DetectionResult> results)
 {
-    /// <summary>The ablation's configurations, one row per run: detector, teacher, the distillation weights, schedule and data size.</summary>
-    public static Frame<string, string> Configurations(IReadOnlyList<DetectionExperiment> runs) =>
+    /// <summary>The ablation's runs, before training: detector, teacher, the distillation weights, schedule and data size.</summary>
+    public static Frame<string, string> Plan(IReadOnlyList<DetectionExperiment> runs) =>
         Frame.FromRecords(runs.Select(e => new
         {
             Run = DetectionKd.LabelOf(e.Name),
@@ -37,7 +38,7 @@ public static class DetectionKdReport
         })).IndexRows<string>("Run");
 
     /// <summary>Each student's mAP (VOC07 11-point) against the student from scratch and the teacher, in points, as sentences.</summary>
-    public static string Findings(IReadOnlyList<DetectionResult> results)
+    public string Findings()
     {
         var byName = results.ToDictionary(r => r.Config.Name);
         if (!byName.TryGetValue(DetectionKd.Teacher, out var teacher) || !byName.TryGetValue("det-scratch", out var scratch))
@@ -49,7 +50,7 @@ public static class DetectionKdReport
         };
         foreach (var r in results.Where(r => r.Config.Teacher is not null))
             lines.Add($"{DetectionKd.LabelOf(r.Config.Name)}: {100 * r.Summary.MeanAp:F1} mAP, {100 * (r.Summary.MeanAp - scratch.Summary.MeanAp):+0.0;-0.0;0.0} points vs scratch.");
-        return string.Join(Environment.NewLine, lines);
+        return string.Join("\n", lines);
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class DetectionKdReport
     /// AP per class (%), "Params (M)", "box head params (M)", "GFLOPs" (at the run's image size, box head times the
     /// test-time RoIs), "ms / image" (median of three detections of one test image).
     /// </summary>
-    public static Frame<string, string> Table(DetectionRunner runner, IReadOnlyList<DetectionResult> results)
+    public Frame<string, string> Table()
     {
         var labels = results.Select(r => DetectionKd.LabelOf(r.Config.Name)).ToList();
         var costs = new List<DetectorCost>();
@@ -66,7 +67,7 @@ public static class DetectionKdReport
         {
             using var detector = runner.LoadDetector(r);
             costs.Add(DetectorCost.Of(detector, r.Config.Detector.Name, r.Config.ImageSize));
-            using var batch = TestSource(runner, r, batchSize: 1).Epoch(0).First();
+            using var batch = TestSource(r, batchSize: 1).Epoch(0).First();
             times.Add(DetectorCost.InferenceMilliseconds(detector, batch.Images, repeats: 3));
         }
         var frame = Frame.CreateEmpty<string, string>();
@@ -86,10 +87,10 @@ public static class DetectionKdReport
     /// The first <paramref name="images"/> test images as rows, one column per run, each with that model's detections
     /// scoring at least <paramref name="minScore"/> (box, class, score), ground truth dashed in white.
     /// </summary>
-    public static Picture SideBySide(DetectionRunner runner, IReadOnlyList<DetectionResult> results, int images = 3, double minScore = 0.5, int scale = 2)
+    public Picture SideBySide(int images = 3, double minScore = 0.5, int scale = 2)
     {
         if (results.Count == 0) throw new ArgumentException("No runs to draw.", nameof(results));
-        var source = TestSource(runner, results[0], images);
+        var source = TestSource(results[0], images);
         using var batch = source.Epoch(0).First();
         var columns = new List<BoxDrawing.Panel[]>();
         foreach (var r in results)
@@ -103,7 +104,7 @@ public static class DetectionKdReport
     }
 
     /// <summary>Every loss component per epoch, one panel per component ("rpn_cls", ..., "bounded", "total"), one line per run; and test mAP.</summary>
-    public static GenericChart LossCurves(IReadOnlyList<DetectionResult> results)
+    public GenericChart Curves()
     {
         var histories = results.Select(r => (Label: DetectionKd.LabelOf(r.Config.Name), History: r.History())).ToList();
         string[] order = ["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint", "bounded", "total"];
@@ -121,7 +122,7 @@ public static class DetectionKdReport
             1100, 320 * rows);
     }
 
-    static VocDetectionSource TestSource(DetectionRunner runner, DetectionResult r, int batchSize)
+    VocDetectionSource TestSource(DetectionResult r, int batchSize)
     {
         var test = DetectionDataSets.Open(r.Config.DataSet, runner.DataRoot).Test;
         if (r.Config.TestImages is int n) test = test.Take(n);

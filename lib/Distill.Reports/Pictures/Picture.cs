@@ -1,4 +1,4 @@
-namespace Distill.Reporting;
+namespace Distill.Reports;
 
 /// <summary>A picture the library draws (PNG); notebooks show it as image/png.</summary>
 public interface IPicture

@@ -1,7 +1,7 @@
 using Distill.Data.Video;
 using SkiaSharp;
 
-namespace Distill.Reporting;
+namespace Distill.Reports;
 
 /// <summary>
 /// Pictures of one P-frame's compressed-domain streams as CoViAR shows them (Wu et al. 2018, Fig. 1): the GOP's I-frame,

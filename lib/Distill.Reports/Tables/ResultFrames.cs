@@ -1,6 +1,7 @@
 using Deedle;
+using Distill.Experiments;
 
-namespace Distill.Experiments;
+namespace Distill.Reports;
 
 /// <summary>Deedle frames of finished experiments, for notebook tables and charts.</summary>
 public static class ResultFrames

@@ -1,0 +1,146 @@
+using Deedle;
+using Distill.Experiments;
+using Distill.Experiments.Papers;
+using Distill.Models;
+using Distill.Reporting;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
+using Frame = Deedle.Frame;
+
+namespace Distill.Reports;
+
+/// <summary>
+/// The cross-layer KD notebook's report (Chou et al., APSIPA ASC 2020), built from the finished
+/// <see cref="CrossLayerKd.RowResult"/>s of <see cref="CrossLayerKd.Run"/>: top-1 per method with its gain over the
+/// student from scratch and the compression ratios of the model summary (<see cref="Table"/>), what they say
+/// (<see cref="Findings"/>), test curves per method (<see cref="Curves"/>) and accuracy against compression
+/// (<see cref="CompressionChart"/>). The Gram matrices the loss copies are in <see cref="CrossLayerGramView"/>.
+/// </summary>
+public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> results)
+{
+    /// <summary>One table row; accuracies in percent, ratios teacher / model (the papers' "2.08x").</summary>
+    public sealed record Row(string Method, string Pair, string Model, double Top1, double Std, double DeltaVsScratch,
+        double PaperDelta, double ParamsRatio, double FlopsRatio, int Seeds);
+
+    /// <summary>The runs of every row of a pair, before training: model, loss terms, teachers, start and schedule of each
+    /// method's final stage (seed <paramref name="setup"/>.Seeds[0]).</summary>
+    public static Frame<int, string> Plan(CrossLayerSetup setup, CrossLayerPair pair) =>
+        Frame.FromRecords(CrossLayerKd.Methods.Select(m => CrossLayerKd.Row(setup, pair, m, setup.Seeds[0])[^1]).Select(e => new
+        {
+            e.Name,
+            Model = e.Student.Name,
+            Losses = string.Join(" + ", e.Losses),
+            Teachers = string.Join(", ", e.Teachers.Select(t => $"{t.Experiment}#{t.Seed}")),
+            StartFrom = e.StartFrom ?? "",
+            e.Epochs,
+            e.BatchSize,
+            Images = e.TrainImages?.ToString() ?? "all",
+        }));
+
+    IReadOnlyList<Row>? rows;
+
+    /// <summary>
+    /// The rows of the table. FLOPs ratio is the ratio of multiply-accumulates, the quantity the paper calls FLOPs
+    /// (<see cref="ModelSummary.Macs"/>); the params ratio counts the student alone (adaptation layers are dropped).
+    /// Std is the sample standard deviation over seeds (0 for one seed). PaperDelta: the paper's gain of the full method.
+    /// </summary>
+    public IReadOnlyList<Row> Rows => rows ??= MakeRows();
+
+    IReadOnlyList<Row> MakeRows()
+    {
+        var summaries = new Dictionary<ModelSpec, ModelSummary>();
+        ModelSummary Summary(ModelSpec spec) => summaries.TryGetValue(spec, out var s) ? s : summaries[spec] = ModelSummary.Of(spec);
+        var made = new List<Row>();
+        foreach (var byPair in results.GroupBy(r => r.Pair))
+        {
+            var pair = byPair.Key;
+            var teacher = Summary(pair.Teacher);
+            double scratch = Top1(byPair.Single(r => r.Method == CrossLayerKd.Scratch)).Mean;
+            foreach (var r in byPair)
+            {
+                var spec = r.Method == CrossLayerKd.Teacher ? pair.Teacher : pair.Student;
+                var model = Summary(spec);
+                var (mean, std) = Top1(r);
+                made.Add(new Row(r.Method, pair.Key, spec.Name, Math.Round(mean, 2), Math.Round(std, 2), Math.Round(mean - scratch, 2),
+                    r.Method == CrossLayerKd.Full && pair.PaperGain is double gain ? gain : double.NaN,
+                    Math.Round((double)teacher.Params / model.Params, 2), Math.Round((double)teacher.Macs / model.Macs, 2), r.Runs.Count));
+            }
+        }
+        return made;
+    }
+
+    static (double Mean, double Std) Top1(CrossLayerKd.RowResult r) =>
+        SeedAggregate.MeanStd(r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList());
+
+    bool OnePair => results.Select(r => r.Pair).Distinct().Count() == 1;
+
+    /// <summary>The table indexed by "pair: method" (by method alone when there is one pair).</summary>
+    public Frame<string, string> Table()
+    {
+        bool onePair = OnePair;
+        var frame = Frame.FromRecords(Rows.Select(r => new
+        {
+            Row = onePair ? r.Method : $"{r.Pair}: {r.Method}",
+            r.Model,
+            r.Top1,
+            r.Std,
+            r.DeltaVsScratch,
+            r.PaperDelta,
+            r.ParamsRatio,
+            r.FlopsRatio,
+            r.Seeds,
+        })).IndexRows<string>("Row");
+        foreach (var (from, to) in new[]
+                 {
+                     ("Top1", "top-1 (%)"), ("Std", "± std"), ("DeltaVsScratch", "Δ vs scratch"), ("PaperDelta", "paper Δ"),
+                     ("ParamsRatio", "params ratio"), ("FlopsRatio", "FLOPs ratio"), ("Seeds", "seeds"),
+                 })
+            frame.RenameColumn(from, to);
+        return frame;
+    }
+
+    /// <summary>
+    /// One line per pair comparing the full method and the best single addition with the student from scratch and
+    /// with the paper's gain, e.g. "fmnist-resnet20-resnet8: full method 71.2 % vs scratch 69.0 % (+2.2 points; paper: n/a)".
+    /// </summary>
+    public string Findings() =>
+        string.Join("\n", Rows.GroupBy(r => r.Pair).Select(g =>
+        {
+            var byMethod = g.ToDictionary(r => r.Method);
+            var full = byMethod[CrossLayerKd.Full];
+            var best = g.Where(r => r.Method is not (CrossLayerKd.Teacher or CrossLayerKd.Scratch)).MaxBy(r => r.Top1)!;
+            var paper = double.IsNaN(full.PaperDelta) ? "the paper has no number for this pair" : $"paper {full.PaperDelta:+0.00;-0.00;0.00} points";
+            return $"{g.Key}: teacher {byMethod[CrossLayerKd.Teacher].Top1:0.00} %, student from scratch {byMethod[CrossLayerKd.Scratch].Top1:0.00} %, " +
+                   $"full method {full.Top1:0.00} % ({full.DeltaVsScratch:+0.00;-0.00;0.00} points; {paper}); " +
+                   $"best row: {best.Method} {best.Top1:0.00} % ({best.DeltaVsScratch:+0.00;-0.00;0.00}); {full.Seeds} seed(s).";
+        }));
+
+    /// <summary>Test top-1 (%) per epoch of each method's final stage, averaged over seeds; one line per method and pair.</summary>
+    public GenericChart Curves()
+    {
+        bool onePair = OnePair;
+        var lines = results.Select(r =>
+        {
+            var histories = r.Runs.Select(x => x.History()).ToList();
+            int epochs = histories.Min(h => h.Count);
+            var x = Enumerable.Range(1, epochs).ToArray();
+            var y = x.Select(e => Math.Round(histories.Average(h => 100 * h[e - 1].TestTop1), 2)).ToArray();
+            return Chart.Line<int, double, string>(x, y, Name: onePair ? r.Method : $"{r.Pair.Key}: {r.Method}", ShowMarkers: true);
+        });
+        return Chart.Combine(lines)
+            .WithXAxisStyle<int, int, string>(TitleText: "epoch (final stage)")
+            .WithYAxisStyle<double, double, string>(TitleText: "test top-1 (%)");
+    }
+
+    /// <summary>Accuracy against parameter compression (teacher params / model params): one marker per method and pair.</summary>
+    public GenericChart CompressionChart()
+    {
+        var points = Rows.GroupBy(r => r.Method).Select(g =>
+            Chart.Point<double, double, string>(g.Select(r => r.ParamsRatio), g.Select(r => r.Top1), Name: g.Key,
+                MultiText: g.Select(r => r.Pair).ToArray()));
+        return Chart.Combine(points)
+            .WithXAxisStyle<double, double, string>(TitleText: "compression: teacher params / model params")
+            .WithYAxisStyle<double, double, string>(TitleText: "test top-1 (%)");
+    }
+}
