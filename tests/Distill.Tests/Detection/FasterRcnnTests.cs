@@ -31,27 +31,27 @@ public class FasterRcnnTests : IClassFixture<SceneFixture>
 
         var taps = output.Taps;
         long anchors = 2 * 4 * 4 * 9; // batch 2, 64 / 16 = 4x4 positions, 9 anchors each
-        Assert.Equal([anchors], taps[DetectionTaps.Logits(DetectionTaps.Rpn)].shape);
-        Assert.Equal([anchors, 4], taps[DetectionTaps.Deltas(DetectionTaps.Rpn)].shape);
+        Assert.Equal([anchors], taps[DetectionTaps.Logits(DetectionStage.Rpn)].shape);
+        Assert.Equal([anchors, 4], taps[DetectionTaps.Deltas(DetectionStage.Rpn)].shape);
         long rois = taps[DetectionTaps.Rois].shape[0];
         Assert.InRange(rois, 2, 2 * 32);
-        Assert.Equal([rois, 11], taps[DetectionTaps.Logits(DetectionTaps.Rcn)].shape);
-        Assert.Equal([rois * 11, 4], taps[DetectionTaps.Deltas(DetectionTaps.Rcn)].shape);
-        var labels = taps[DetectionTaps.ClsLabels(DetectionTaps.Rcn)];
+        Assert.Equal([rois, 11], taps[DetectionTaps.Logits(DetectionStage.Rcn)].shape);
+        Assert.Equal([rois * 11, 4], taps[DetectionTaps.Deltas(DetectionStage.Rcn)].shape);
+        var labels = output.Targets.Rcn.SampledLabels;
         long foreground = (labels > 0).sum().item<long>();
         Assert.True(foreground >= 1, "ground-truth boxes join the proposals, so some RoIs are foreground");
-        Assert.Equal([foreground, 4], taps[DetectionTaps.RegTargets(DetectionTaps.Rcn)].shape);
+        Assert.Equal([foreground, 4], output.Targets.Rcn.RegressionTargets.shape);
         // Each regressed row is its RoI's own class: row = roi * 11 + label.
-        var regIndex = taps[DetectionTaps.RegIndex(DetectionTaps.Rcn)];
+        var regIndex = output.Targets.Rcn.RegressionIndex;
         var fgRows = nonzero(labels > 0).view(-1);
         Assert.True(regIndex.eq(fgRows * 11 + labels.index_select(0, fgRows)).all().item<bool>());
-        long positives = taps[DetectionTaps.RegIndex(DetectionTaps.Rpn)].shape[0];
-        Assert.Equal(positives, taps[DetectionTaps.RegTargets(DetectionTaps.Rpn)].shape[0]);
-        Assert.InRange(taps[DetectionTaps.ClsIndex(DetectionTaps.Rpn)].shape[0], positives, 2 * 64);
+        long positives = output.Targets.Rpn.RegressionIndex.shape[0];
+        Assert.Equal(positives, output.Targets.Rpn.RegressionTargets.shape[0]);
+        Assert.InRange(output.Targets.Rpn.SampledIndex.shape[0], positives, 2 * 64);
 
         teacher.eval();
         var t = teacher.TapsOn(batch.Images, taps[DetectionTaps.Rois]);
-        foreach (var name in new[] { DetectionTaps.Logits(DetectionTaps.Rpn), DetectionTaps.Deltas(DetectionTaps.Rpn), DetectionTaps.Logits(DetectionTaps.Rcn), DetectionTaps.Deltas(DetectionTaps.Rcn) })
+        foreach (var name in new[] { DetectionTaps.Logits(DetectionStage.Rpn), DetectionTaps.Deltas(DetectionStage.Rpn), DetectionTaps.Logits(DetectionStage.Rcn), DetectionTaps.Deltas(DetectionStage.Rcn) })
             Assert.Equal(taps[name].shape, t[name].shape);
         Assert.Equal([2L, 128, 4, 4], t[DetectionTaps.Backbone].shape);
         Assert.Equal([2L, 32, 4, 4], taps[DetectionTaps.Backbone].shape);

@@ -88,7 +88,7 @@ public class ProgressAndMetricsTests
         TorchRuntime.Seed(7, cudaToo: false);
         var teacher = new TinyNet(Fixtures.Spec with { Width = 2 });
         using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [teacher], [(new CrossEntropy(), 0.3), (new HintonKd(2), 0.7)]);
-        return new Trainer(distiller, new SyntheticSource(96, 16, 1), new SyntheticSource(40, 16, 2), new TrainerOptions
+        return Trainer.Of(distiller, new SyntheticSource(96, 16, 1), new SyntheticSource(40, 16, 2), new TrainerOptions
         {
             Epochs = 2,
             Optimizer = OptimizerSpec.Sgd(0.1),
