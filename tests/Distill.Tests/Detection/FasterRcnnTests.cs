@@ -1,4 +1,5 @@
 using Distill.Data.Detection;
+using Distill.Losses;
 using Distill.Models.Detection;
 using Distill.Runtime;
 using static TorchSharp.torch;
@@ -80,5 +81,34 @@ public class FasterRcnnTests : IClassFixture<SceneFixture>
             var offDiagonal = eye(k, dtype: ScalarType.Bool).logical_not();
             Assert.False((iou.gt(0.5) & sameClass & offDiagonal).any().item<bool>());
         }
+    }
+
+    [Theory]
+    [InlineData(1.0 / 9)]
+    [InlineData(1.0)]
+    public void EachStagesSmoothL1BetaIsSharedByItsBoxLossAndItsDistillationTerm(double headBeta)
+    {
+        // torchvision's choices are the defaults: RoI Align without the half-pixel shift, smooth-L1 beta 1/9 in both stages.
+        Assert.Equal((false, 1.0 / 9, 1.0 / 9), (new RoiHeadsSettings().Aligned, new RoiHeadsSettings().SmoothL1Beta, new RpnSettings().SmoothL1Beta));
+        var student = new FasterRcnn(VggBackbone.Student(), VocSceneGenerator.Classes.Count, new AnchorGenerator([16, 32, 48], [0.5, 1.0, 2.0], 16),
+            new RpnSettings { PreNmsTopNTrain = 200, PostNmsTopNTrain = 100, BatchSizePerImage = 64 },
+            new RoiHeadsSettings { RepresentationSize = 64, BatchSizePerImage = 32, SmoothL1Beta = headBeta });
+        var teacher = SceneFixture.Detector(VggBackbone.Teacher());
+        teacher.eval();
+        var output = student.TrainStep(batch.Images, batch.Targets, new Random(3));
+        Assert.Equal((1.0 / 9, headBeta), (output.Targets.Rpn.SmoothL1Beta, output.Targets.Rcn.SmoothL1Beta));
+        var t = teacher.TapsOn(batch.Images, output.Taps[DetectionTaps.Rois]);
+        // With nu = 0 the teacher-bounded term is the stage's own box loss, to the bit: same rows, beta and normaliser.
+        foreach (var (stage, loss) in new[] { (DetectionStage.Rpn, "rpn_box"), (DetectionStage.Rcn, "rcn_box") })
+        {
+            var term = new TeacherBoundedRegression(stage, nu: 0).Compute(output.Taps, t, output.Targets);
+            Assert.Equal(output.Losses[loss].item<float>(), term.item<float>());
+        }
+        // ...and the beta is the one that counts: the box head's loss differs between 1/9 and 1 on the same rows.
+        var rcn = output.Targets.Rcn;
+        var predicted = output.Taps[DetectionTaps.Deltas(DetectionStage.Rcn)].index_select(0, rcn.RegressionIndex);
+        var other = nn.functional.smooth_l1_loss(predicted, rcn.RegressionTargets, reduction: nn.Reduction.Sum, beta: headBeta == 1.0 ? 1.0 / 9 : 1.0)
+            .item<float>() / (float)rcn.Normaliser;
+        Assert.NotEqual(output.Losses["rcn_box"].item<float>(), other);
     }
 }

@@ -23,13 +23,14 @@ public sealed record RoiHeadsSettings
     public double MinSize { get; init; } = 1.0;
 
     /// <summary>
-    /// RoI Align's half-pixel correction (<see cref="RoiAlign"/>): false is the legacy alignment torchvision's Faster
-    /// R-CNN uses (MultiScaleRoIAlign, aligned=False); true shifts RoI corners by -0.5 pixel as Detectron2 does.
+    /// RoI Align's half-pixel correction (<see cref="RoiAlign"/>): false (the default) is the legacy alignment
+    /// torchvision's Faster R-CNN uses (MultiScaleRoIAlign, aligned=False); true shifts RoI corners by -0.5 pixel as Detectron2 does.
     /// </summary>
-    public bool Aligned { get; init; } = true;
+    public bool Aligned { get; init; }
 
-    /// <summary>Smooth-L1 transition point of the box head's box loss and of its distillation term (torchvision: 1/9; Fast R-CNN: 1).</summary>
-    public double SmoothL1Beta { get; init; } = 1.0;
+    /// <summary>Smooth-L1 transition point of the box head's box loss and of its distillation term (torchvision: 1/9, the
+    /// default; Fast R-CNN: 1).</summary>
+    public double SmoothL1Beta { get; init; } = 1.0 / 9;
 }
 
 /// <summary>The RoIs a box head trains on: rois [R, 5] (batch index, x1, y1, x2, y2), labels [R] (0 = background), encoded targets [R, 4].</summary>
