@@ -41,6 +41,6 @@ public class PlanTests
         var plan = DetectionKdReport.Plan(ablation);
         Assert.Equal(ablation.Select(e => DetectionKd.LabelOf(e.Name)), plan.RowKeys);
         Assert.Equal(ablation.Select(e => e.Hash), plan.GetColumn<string>("Hash").Values);
-        Assert.Equal(ablation.Select(e => e.Distillation?.Mu ?? 1), plan.GetColumn<double>("Mu").Values);
+        Assert.Equal(ablation.Select(e => DetectionKd.Switches(e).Mu), plan.GetColumn<double>("Mu").Values);
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.Losses;
@@ -21,7 +19,7 @@ public sealed record TeacherSpec(string Experiment, int? Seed = null);
 /// this student (two-stage training, e.g. FSP's stage 1 then stage 2). Its <see cref="Hash"/> is a digest of its
 /// canonical JSON and names its folder in the <see cref="ResultStore"/>, so equal configs share one result.
 /// </summary>
-public sealed record Experiment
+public sealed record Experiment : IExperiment
 {
     public required string Name { get; init; }
     public required string DataSet { get; init; }
@@ -42,16 +40,10 @@ public sealed record Experiment
     /// <summary>Evaluate on the first this many test images (null: the profile's subset). Left out of the JSON when null.</summary>
     public int? TestImages { get; init; }
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Json => ExperimentJson.Options;
 
-    /// <summary>12 hex digits of the SHA-256 of the canonical (compact) JSON: the identity of this config.</summary>
     [JsonIgnore]
-    public string Hash => Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Compact))))[..12];
+    public string Hash => ExperimentJson.Hash(this);
 
     /// <summary>The same experiment with another seed (a repeat of the config).</summary>
     public Experiment WithSeed(int seed) => this with { Seed = seed };
@@ -59,38 +51,18 @@ public sealed record Experiment
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Parses and validates a config; errors name the file.</summary>
-    public static Experiment FromJson(string json, string source = "config")
-    {
-        Experiment? e;
-        try { e = JsonSerializer.Deserialize<Experiment>(json, Json); }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{source}: not a valid experiment config at {ex.Path} (line {ex.LineNumber + 1}): {ex.Message}", ex);
-        }
-        if (e is null) throw new InvalidDataException($"{source}: empty experiment config");
-        e.Validate(source);
-        return e;
-    }
+    public static Experiment FromJson(string json, string source = "config") => ExperimentJson.Parse<Experiment>(json, source, "experiment config");
 
     public static Experiment Load(string path) => FromJson(File.ReadAllText(path), path);
 
     public void Validate(string source = "experiment")
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) >= 0)
-            problems.Add($"name '{Name}' must be a non-empty file-name-safe word");
+        var problems = ExperimentJson.CommonProblems(Name, Epochs, BatchSize, TrainImages, TestImages, Profile);
         if (string.IsNullOrWhiteSpace(DataSet)) problems.Add("dataSet is missing");
         if (Student is null) problems.Add("student is missing");
         if (Losses is null || Losses.Count == 0) problems.Add("losses must list at least one term");
-        if (Epochs <= 0) problems.Add($"epochs must be > 0 (got {Epochs})");
-        if (BatchSize <= 0) problems.Add($"batchSize must be > 0 (got {BatchSize})");
-        if (TrainImages is <= 0) problems.Add($"trainImages must be > 0 when given (got {TrainImages})");
-        if (TestImages is <= 0) problems.Add($"testImages must be > 0 when given (got {TestImages})");
-        if (!Profiles.All.Contains(Profile)) problems.Add($"profile '{Profile}' is not one of {string.Join(", ", Profiles.All)}");
-        if (problems.Count > 0) throw new InvalidDataException($"{source}: {string.Join("; ", problems)}");
+        ExperimentJson.Throw(source, problems);
     }
-
-    static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false };
 }
 
 /// <summary>

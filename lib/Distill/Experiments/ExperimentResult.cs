@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Distill.Training;
 
 namespace Distill.Experiments;
@@ -24,22 +23,13 @@ public sealed record ExperimentSummary(
 
 /// <summary>A finished experiment as stored: its config, summary, folder, and whether this call reused it.</summary>
 public sealed record ExperimentResult(Experiment Config, ExperimentSummary Summary, string Folder, bool Reused)
+    : IStoredRun<ExperimentResult, Experiment>
 {
     /// <summary>Every epoch's metrics, read from metrics.jsonl.</summary>
     public IReadOnlyList<EpochMetrics> History() => MetricsLog.Read(Path.Combine(Folder, ResultStore.MetricsFile));
 
-    internal static ExperimentSummary ReadSummary(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<ExperimentSummary>(File.ReadAllText(path), Experiment.Json)
-                   ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not an experiment summary ({e.Message})", e);
-        }
-    }
+    public static ExperimentResult Open(string folder, Experiment? config, bool reused) =>
+        new(config ?? Experiment.Load(Path.Combine(folder, ResultStore.ConfigFile)), ResultStore.ReadSummary<ExperimentSummary>(folder), folder, reused);
 }
 
 /// <summary>Mean and sample standard deviation of several seeds of one config.</summary>

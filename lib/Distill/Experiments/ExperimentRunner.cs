@@ -8,41 +8,20 @@ using static TorchSharp.torch;
 namespace Distill.Experiments;
 
 /// <summary>
-/// Runs experiments against a <see cref="ResultStore"/>: a finished one is returned from its summary without
-/// training; an unfinished one resumes from its newest good checkpoint; <see cref="Force"/> starts afresh.
+/// Runs classifier and video experiments (<see cref="Experiment"/>) as every <see cref="Runner{TConfig,TRun}"/> does.
 /// Teachers (and a two-stage start) are loaded from finished experiments' final checkpoints.
 /// </summary>
-public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
+public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : Runner<Experiment, ExperimentResult>(store)
 {
-    public ResultStore Store => store;
-
-    /// <summary>Delete any stored result or checkpoint of the config and train from scratch.</summary>
-    public bool Force { get; init; }
-
-    public IProgress<TrainingProgress>? Progress { get; init; }
-
-    /// <summary>Steps between NaN checks and progress reports (see <see cref="TrainerOptions.CheckEvery"/>).</summary>
-    public int CheckEvery { get; init; } = 50;
-
-    public TextWriter? Log { get; init; }
-
-    public ExperimentResult Run(Experiment e)
+    protected override ExperimentResult Train(Experiment e, string folder)
     {
-        e.Validate(e.Name);
-        if (!Force && store.TryLoad(e) is { } done) return done;
-        var folder = store.FolderOf(e);
-        if (Force && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder);
-        AtomicFile.WriteText(Path.Combine(folder, ResultStore.ConfigFile), e.ToJson());
-
-        TorchRuntime.Seed(e.Seed, TorchRuntime.Current.IsCuda);
         using var student = ModelZoo.Create(e.Student);
         if (e.StartFrom is not null)
         {
-            using var start = LoadStudent(store.FindTeacher(new TeacherSpec(e.StartFrom), e.Seed));
+            using var start = LoadStudent(Store.FindTeacher(new TeacherSpec(e.StartFrom), e.Seed));
             student.load_state_dict(start.state_dict());
         }
-        var teacherRuns = e.Teachers.Select(t => store.FindTeacher(t, e.Seed)).ToList();
+        var teacherRuns = e.Teachers.Select(t => Store.FindTeacher(t, e.Seed)).ToList();
         var teachers = teacherRuns.Select(LoadStudent).ToList();
         DataSplits? splits = null;
         try
@@ -53,21 +32,9 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
                     $"{e.Name}: data set '{e.DataSet}' has {splits.Train.NumClasses} classes, the student {e.Student.NumClasses}.");
             var context = new LossContext(e.Student, teacherRuns.Select(t => t.Config.Student).ToList(), e.Seed);
             using var distiller = new Distiller(student, teachers, Terms(e, context));
-            var trainer = new Trainer(distiller, splits.Train, splits.Test, new TrainerOptions
-            {
-                Epochs = e.Epochs,
-                Optimizer = e.Optimizer,
-                Schedule = e.Schedule,
-                Seed = e.Seed,
-                Folder = folder,
-                CheckEvery = CheckEvery,
-                Progress = Progress,
-                Log = Log,
-            });
-            var result = trainer.Fit();
+            var result = Trainer.Of(distiller, splits.Train, splits.Test, Options(e, folder)).Fit();
             var summary = Summarise(e, result, student);
-            AtomicFile.WriteText(Path.Combine(folder, ResultStore.SummaryFile),
-                System.Text.Json.JsonSerializer.Serialize(summary, Experiment.Json));
+            ResultStore.Finish(folder, summary);
             return new ExperimentResult(e, summary, folder, Reused: false);
         }
         finally
@@ -110,7 +77,7 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
         return model;
     }
 
-    static ExperimentSummary Summarise(Experiment e, TrainingResult result, DistillModel student)
+    static ExperimentSummary Summarise(Experiment e, TrainingResult<EpochMetrics> result, DistillModel student)
     {
         var final = result.Final;
         return new ExperimentSummary(e.Name, e.Hash, e.Seed, e.DataSet, e.Profile, e.Student.Name,

@@ -37,34 +37,41 @@ public sealed class ResultStore(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public string FolderOf(Experiment e) => Path.Combine(Root, $"{e.Name}-{e.Hash}");
+    public string FolderOf(IExperiment e) => Path.Combine(Root, $"{e.Name}-{e.Hash}");
 
     /// <summary>The stored result of <paramref name="e"/> if it finished, else null.</summary>
-    public ExperimentResult? TryLoad(Experiment e)
-    {
-        var folder = FolderOf(e);
-        var summary = Path.Combine(folder, SummaryFile);
-        return File.Exists(summary) ? new ExperimentResult(e, ExperimentResult.ReadSummary(summary), folder, Reused: true) : null;
-    }
+    public ExperimentResult? TryLoad(Experiment e) => TryLoad<Experiment, ExperimentResult>(e);
 
     /// <summary>Every finished experiment under the root (folders with a summary), ordered by name and seed.</summary>
-    public IReadOnlyList<ExperimentResult> Finished() =>
+    public IReadOnlyList<ExperimentResult> Finished() => Finished<Experiment, ExperimentResult>();
+
+    /// <summary>The finished experiment a <see cref="TeacherSpec"/> names (see <see cref="Find{TConfig,TRun}"/>).</summary>
+    public ExperimentResult FindTeacher(TeacherSpec teacher, int studentSeed) => Find<Experiment, ExperimentResult>(teacher, studentSeed);
+
+    /// <summary>The stored run of <paramref name="e"/> if it finished (its folder has a summary), else null.</summary>
+    public TRun? TryLoad<TConfig, TRun>(TConfig e) where TConfig : IExperiment where TRun : class, IStoredRun<TRun, TConfig>
+    {
+        var folder = FolderOf(e);
+        return File.Exists(Path.Combine(folder, SummaryFile)) ? TRun.Open(folder, e, reused: true) : null;
+    }
+
+    /// <summary>Every finished run of this kind under the root (folders with config and summary), ordered by name and seed.</summary>
+    public IReadOnlyList<TRun> Finished<TConfig, TRun>() where TConfig : IExperiment where TRun : class, IStoredRun<TRun, TConfig> =>
         !Directory.Exists(Root)
             ? []
             : Directory.EnumerateDirectories(Root)
                 .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
-                .Select(d => new ExperimentResult(Experiment.Load(Path.Combine(d, ConfigFile)),
-                    ExperimentResult.ReadSummary(Path.Combine(d, SummaryFile)), d, Reused: true))
+                .Select(d => TRun.Open(d, default, reused: true))
                 .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
                 .ToList();
 
     /// <summary>
-    /// The finished experiment a <see cref="TeacherSpec"/> names: by name, then by the spec's seed, else the
-    /// student's seed, else the only one. Errors list what is there.
+    /// The finished run a <see cref="TeacherSpec"/> names: by name, then by the spec's seed, else the student's seed,
+    /// else the only one. Errors list what is there.
     /// </summary>
-    public ExperimentResult FindTeacher(TeacherSpec teacher, int studentSeed)
+    public TRun Find<TConfig, TRun>(TeacherSpec teacher, int studentSeed) where TConfig : IExperiment where TRun : class, IStoredRun<TRun, TConfig>
     {
-        var named = Finished().Where(r => r.Config.Name == teacher.Experiment).ToList();
+        var named = Finished<TConfig, TRun>().Where(r => r.Config.Name == teacher.Experiment).ToList();
         if (named.Count == 0)
             throw new InvalidOperationException(
                 $"Teacher experiment '{teacher.Experiment}' has no finished run in {Root}. Train it first (distill train <its config>).");
@@ -78,4 +85,46 @@ public sealed class ResultStore(string root)
         throw new InvalidOperationException(
             $"Teacher experiment '{teacher.Experiment}' is ambiguous: {string.Join(", ", named.Select(r => Path.GetFileName(r.Folder)))}. Give its seed in the teacher spec.");
     }
+
+    /// <summary>
+    /// The folder of a run about to train: created (emptied first when <paramref name="fresh"/>), with config.json written.
+    /// Checkpoints already there are the trainer's to resume from.
+    /// </summary>
+    public string Begin(IExperiment e, bool fresh)
+    {
+        var folder = FolderOf(e);
+        if (fresh && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        Training.AtomicFile.WriteText(Path.Combine(folder, ConfigFile), e.ToJson());
+        return folder;
+    }
+
+    /// <summary>Writes summary.json, which marks the run in <paramref name="folder"/> finished.</summary>
+    public static void Finish<TSummary>(string folder, TSummary summary) =>
+        Training.AtomicFile.WriteText(Path.Combine(folder, SummaryFile), System.Text.Json.JsonSerializer.Serialize(summary, ExperimentJson.Options));
+
+    /// <summary>The summary.json of a finished run; a bad file is named.</summary>
+    public static TSummary ReadSummary<TSummary>(string folder)
+    {
+        var path = Path.Combine(folder, SummaryFile);
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<TSummary>(File.ReadAllText(path), ExperimentJson.Options)
+                   ?? throw new System.Text.Json.JsonException("empty");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a {typeof(TSummary).Name} ({e.Message})", e);
+        }
+    }
+}
+
+/// <summary>A finished run as a <see cref="ResultStore"/> holds it: its config and folder (config.json, metrics.jsonl, checkpoints/, summary.json).</summary>
+public interface IStoredRun<TSelf, TConfig> where TSelf : IStoredRun<TSelf, TConfig> where TConfig : IExperiment
+{
+    TConfig Config { get; }
+    string Folder { get; }
+
+    /// <summary>The finished run in <paramref name="folder"/>; its config is <paramref name="config"/>, or read from config.json when null.</summary>
+    static abstract TSelf Open(string folder, TConfig? config, bool reused);
 }

@@ -1,70 +1,76 @@
 using Distill.Models;
 using Distill.Models.Detection;
-using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Losses;
 
-/// <summary>Weights of the detection distillation objective; defaults are those of Chen et al. (2017).</summary>
-public sealed record DetectionDistillationSettings
+/// <summary>
+/// The objective of Chen et al. (2017, eq. 1), L = L_RPN + L_RCN + gamma L_hint, as a list of loss terms in a config:
+/// each of L_RPN and L_RCN is a weighted soft/hard classification term ("rpn_cls", "rcn_cls": <see cref="WeightedSoftCe"/>;
+/// parameters mu, temperature, background_weight) plus lambda times a teacher-bounded regression term ("rpn_reg",
+/// "rcn_reg": <see cref="TeacherBoundedRegression"/>; nu, margin; weight lambda), and "hint" (<see cref="DetectionHint"/>;
+/// weight gamma) is hint learning on the backbone map. Switching a component off is config: hint off leaves "hint" out,
+/// soft CE off is mu = 1 (hard labels only), the bound off is nu = 0. Terms are built here rather than in
+/// <see cref="LossRegistry"/> because they need the detectors' backbone widths and typed detection targets.
+/// </summary>
+public static class DetectionDistillation
 {
-    /// <summary>Hard-label share mu of the classification losses.</summary>
-    public double Mu { get; init; } = 0.5;
-    public double Temperature { get; init; } = 1.0;
-    public double BackgroundWeight { get; init; } = 1.5;
-    /// <summary>Weight nu of the teacher-bounded term inside each regression loss.</summary>
-    public double Nu { get; init; } = 0.5;
-    public double Margin { get; init; } = 0.0;
-    /// <summary>Weight lambda of regression against classification in L_RPN and L_RCN.</summary>
-    public double Lambda { get; init; } = 1.0;
-    /// <summary>Weight gamma of the hint loss.</summary>
-    public double Gamma { get; init; } = 0.5;
-    public double RpnSmoothL1Beta { get; init; } = 1.0 / 9;
-    public double RcnSmoothL1Beta { get; init; } = 1.0;
+    public const string Hint = "hint";
+    public static readonly IReadOnlyList<string> Names = ["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", Hint];
+
+    /// <summary>The term <paramref name="spec"/> names, its hint adaptation sized from the backbones' output channels.</summary>
+    public static DetectionLossTerm Create(LossSpec spec, int studentChannels, int teacherChannels) => spec.Name switch
+    {
+        "rpn_cls" => WeightedSoftCe.Create(DetectionStage.Rpn, spec),
+        "rcn_cls" => WeightedSoftCe.Create(DetectionStage.Rcn, spec),
+        "rpn_reg" => TeacherBoundedRegression.Create(DetectionStage.Rpn, spec),
+        "rcn_reg" => TeacherBoundedRegression.Create(DetectionStage.Rcn, spec),
+        Hint => DetectionHint.Create(spec, studentChannels, teacherChannels),
+        _ => throw new ArgumentException($"Unknown detection loss term '{spec.Name}'. Known: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>
+    /// The full objective with Chen et al.'s defaults (mu = 0.5, T = 1, background weight 1.5, nu = 0.5, m = 0,
+    /// lambda = 1, gamma = 0.5), in the order the terms are summed.
+    /// </summary>
+    public static IReadOnlyList<LossSpec> ChenEtAl(double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5,
+                                                   double nu = 0.5, double margin = 0.0, double lambda = 1.0, double gamma = 0.5)
+    {
+        var cls = new Dictionary<string, double> { ["mu"] = mu, ["temperature"] = temperature, ["background_weight"] = backgroundWeight };
+        var reg = new Dictionary<string, double> { ["nu"] = nu, ["margin"] = margin };
+        return
+        [
+            new LossSpec("rpn_cls", 1.0, cls), new LossSpec("rpn_reg", lambda, reg),
+            new LossSpec("rcn_cls", 1.0, cls), new LossSpec("rcn_reg", lambda, reg),
+            new LossSpec(Hint, gamma),
+        ];
+    }
 }
 
 /// <summary>
-/// The full objective of Chen et al. (2017, eq. 1): L = L_RPN + L_RCN + gamma L_hint, where each of L_RPN and L_RCN is
-/// the weighted soft/hard classification loss plus lambda times the teacher-bounded regression loss.
-/// Components are returned separately ("rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint") for logging, with
-/// "bounded": the teacher-bounded parts L_b of RPN and RCN (unweighted, detached, already inside the two "_reg" terms).
+/// Hint learning for detection (Chen et al. 2017, eq. 5; FitNets): <see cref="Hint.Loss"/> between the student's
+/// backbone map passed through a 1x1 adaptation conv (student to teacher channels) and the teacher's backbone map.
+/// The adaptation trains with the student and is dropped afterwards.
 /// </summary>
-public sealed class DetectionDistillation : nn.Module
+public sealed class DetectionHint : DetectionLossTerm
 {
     readonly Hint hint;
-    readonly WeightedSoftCe rpnCls;
-    readonly WeightedSoftCe rcnCls;
-    readonly TeacherBoundedRegression rpnReg;
-    readonly TeacherBoundedRegression rcnReg;
 
-    public DetectionDistillation(int studentChannels, int teacherChannels, DetectionDistillationSettings? settings = null)
-        : base(nameof(DetectionDistillation))
+    public DetectionHint(int studentChannels, int teacherChannels) : base(nameof(DetectionHint))
     {
-        Settings = settings ?? new DetectionDistillationSettings();
-        var s = Settings;
-        hint = Hint.ForConv(studentChannels, teacherChannels);
-        rpnCls = new WeightedSoftCe(DetectionTaps.Rpn, s.Mu, s.Temperature, s.BackgroundWeight);
-        rcnCls = new WeightedSoftCe(DetectionTaps.Rcn, s.Mu, s.Temperature, s.BackgroundWeight);
-        rpnReg = new TeacherBoundedRegression(DetectionTaps.Rpn, s.Nu, s.Margin, s.RpnSmoothL1Beta);
-        rcnReg = new TeacherBoundedRegression(DetectionTaps.Rcn, s.Nu, s.Margin, s.RcnSmoothL1Beta);
+        hint = Losses.Hint.ForConv(studentChannels, teacherChannels);
         RegisterComponents();
     }
 
-    public DetectionDistillationSettings Settings { get; }
-
-    /// <summary>Loss components and their weighted total for the student's taps and the teacher's taps on the same batch.</summary>
-    public (IReadOnlyDictionary<string, Tensor> Components, Tensor Total) Compute(Taps student, Taps teacher)
+    public static DetectionHint Create(LossSpec spec, int studentChannels, int teacherChannels)
     {
-        var none = empty(0);
-        Taps[] teachers = [teacher];
-        var components = new Dictionary<string, Tensor>();
-        foreach (LossTerm term in new LossTerm[] { rpnCls, rpnReg, rcnCls, rcnReg, hint })
-            components[term.Key] = term.Compute(student, teachers, none);
-        var total = components["rpn_cls"].Plus(components["rpn_reg"].Times(Settings.Lambda))
-                  .Plus(components["rcn_cls"]).Plus(components["rcn_reg"].Times(Settings.Lambda))
-                  .Plus(components["hint"].Times(Settings.Gamma));
-        components["bounded"] = rpnReg.BoundedPart(student, teacher).Plus(rcnReg.BoundedPart(student, teacher));
-        return (components, total);
+        LossRegistry.CheckParameters(spec);
+        return new DetectionHint(studentChannels, teacherChannels);
     }
+
+    public override string Key => DetectionDistillation.Hint;
+
+    public override Tensor Compute(Taps student, Taps teacher, DetectionTrainTargets targets) =>
+        Losses.Hint.Loss(hint.Adaptation.forward(student[DetectionTaps.Backbone]), teacher[DetectionTaps.Backbone]);
 }

@@ -10,35 +10,40 @@ namespace Distill.Losses;
 /// Teacher-bounded regression (Chen et al. 2017, eqs. 4-5): the teacher's box error is an upper bound the student must
 /// reach, not a target. Per box i, L_b = ||R_s - y||^2 if ||R_s - y||^2 + m &gt; ||R_t - y||^2, else 0; and
 /// L_reg = smooth-L1(R_s, y) + nu L_b, summed over the positive anchors / RoIs and divided by the number of sampled
-/// rows (as the Faster R-CNN box losses). Once the student beats the teacher by the margin m, only smooth-L1 remains.
+/// rows (as the Faster R-CNN box losses, whose smooth-L1 beta it takes from the stage's targets).
+/// Once the student beats the teacher by the margin m, only smooth-L1 remains.
 /// </summary>
-public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, double margin = 0.0, double smoothL1Beta = 1.0)
-    : LossTerm(nameof(TeacherBoundedRegression))
+public sealed class TeacherBoundedRegression(DetectionStage stage, double nu = 0.5, double margin = 0.0)
+    : DetectionLossTerm(nameof(TeacherBoundedRegression))
 {
-    public override string Key => $"{stage}_reg";
-
-    public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
+    /// <summary>The parameters a config may give ("nu", "margin"): the term of <paramref name="stage"/>.</summary>
+    public static TeacherBoundedRegression Create(DetectionStage stage, LossSpec spec)
     {
-        if (teachers.Count != 1) throw new ArgumentException($"{Key} is bounded by one teacher; got {teachers.Count}.");
-        var (s, t, normaliser) = Select(student, teachers[0]);
-        return Loss(s, t, student[DetectionTaps.RegTargets(stage)], nu, margin, smoothL1Beta, normaliser);
+        LossRegistry.CheckParameters(spec, "nu", "margin");
+        return new TeacherBoundedRegression(stage, spec.Get("nu", 0.5), spec.Get("margin", 0.0));
+    }
+
+    public override string Key => $"{DetectionTaps.Key(stage)}_reg";
+
+    public override Tensor Compute(Taps student, Taps teacher, DetectionTrainTargets targets)
+    {
+        var rows = targets.Of(stage);
+        var (s, t) = Select(student, teacher, rows);
+        return Loss(s, t, rows.RegressionTargets, nu, margin, rows.SmoothL1Beta, rows.Normaliser);
     }
 
     /// <summary>The bound alone, sum of L_b over the regressed rows / sampled rows, without nu and detached: for logging.</summary>
-    public Tensor BoundedPart(Taps student, Taps teacher)
+    public Tensor BoundedPart(Taps student, Taps teacher, DetectionTrainTargets targets)
     {
         using var scope = NewDisposeScope();
-        var (s, t, normaliser) = Select(student, teacher);
-        return Bounded(s.detach(), t, student[DetectionTaps.RegTargets(stage)], margin).sum().DividedBy(normaliser).MoveToOuterDisposeScope();
+        var rows = targets.Of(stage);
+        var (s, t) = Select(student, teacher, rows);
+        return Bounded(s.detach(), t, rows.RegressionTargets, margin).sum().DividedBy(rows.Normaliser).MoveToOuterDisposeScope();
     }
 
-    (Tensor Student, Tensor Teacher, double Normaliser) Select(Taps student, Taps teacher)
-    {
-        var index = student[DetectionTaps.RegIndex(stage)];
-        long sampled = student[DetectionTaps.ClsIndex(stage)].shape[0];
-        return (student[DetectionTaps.Deltas(stage)].index_select(0, index), teacher[DetectionTaps.Deltas(stage)].index_select(0, index),
-                Math.Max(1, sampled));
-    }
+    (Tensor Student, Tensor Teacher) Select(Taps student, Taps teacher, StageTargets rows) =>
+        (student[DetectionTaps.Deltas(stage)].index_select(0, rows.RegressionIndex),
+         teacher[DetectionTaps.Deltas(stage)].index_select(0, rows.RegressionIndex));
 
     /// <summary>
     /// L_reg for student and teacher regressions [P, 4] and targets [P, 4], summed over boxes and divided by

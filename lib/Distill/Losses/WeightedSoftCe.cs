@@ -14,18 +14,24 @@ namespace Distill.Losses;
 /// background / object, built from the objectness logit z as logits (0, z)) and to the RCN (C + 1 classes), on the
 /// student's sampled anchors or RoIs. The paper found T = 1 (no temperature) best.
 /// </summary>
-public sealed class WeightedSoftCe(string stage, double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5)
-    : LossTerm(nameof(WeightedSoftCe))
+public sealed class WeightedSoftCe(DetectionStage stage, double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5)
+    : DetectionLossTerm(nameof(WeightedSoftCe))
 {
-    public override string Key => $"{stage}_cls";
-
-    public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
+    /// <summary>The parameters a config may give ("mu", "temperature", "background_weight"): the term of <paramref name="stage"/>.</summary>
+    public static WeightedSoftCe Create(DetectionStage stage, LossSpec spec)
     {
-        if (teachers.Count != 1) throw new ArgumentException($"{Key} distils from one teacher; got {teachers.Count}.");
-        var index = student[DetectionTaps.ClsIndex(stage)];
-        var s = student[DetectionTaps.Logits(stage)].index_select(0, index);
-        var t = teachers[0][DetectionTaps.Logits(stage)].index_select(0, index);
-        return Loss(s, t, student[DetectionTaps.ClsLabels(stage)], mu, temperature, backgroundWeight);
+        LossRegistry.CheckParameters(spec, "mu", "temperature", "background_weight");
+        return new WeightedSoftCe(stage, spec.Get("mu", 0.5), spec.Get("temperature", 1.0), spec.Get("background_weight", 1.5));
+    }
+
+    public override string Key => $"{DetectionTaps.Key(stage)}_cls";
+
+    public override Tensor Compute(Taps student, Taps teacher, DetectionTrainTargets targets)
+    {
+        var rows = targets.Of(stage);
+        var s = student[DetectionTaps.Logits(stage)].index_select(0, rows.SampledIndex);
+        var t = teacher[DetectionTaps.Logits(stage)].index_select(0, rows.SampledIndex);
+        return Loss(s, t, rows.SampledLabels, mu, temperature, backgroundWeight);
     }
 
     /// <summary>

@@ -6,8 +6,20 @@ using static TorchSharp.torch;
 
 namespace Distill.Training;
 
-/// <summary>What a checkpoint records besides tensors: the finished epoch, the run's seed and the metrics so far.</summary>
-public sealed record CheckpointHeader(int Epoch, int Seed, string Optimizer, IReadOnlyList<EpochMetrics> History);
+/// <summary>
+/// What a checkpoint records besides tensors: the finished epoch, the run's seed and the metrics so far, each epoch's
+/// record as the JSON object its metrics.jsonl line holds (classification or detection alike).
+/// </summary>
+public sealed record CheckpointHeader(int Epoch, int Seed, string Optimizer, IReadOnlyList<JsonElement> History)
+{
+    /// <summary>A header for <paramref name="history"/>, the records of the finished epochs.</summary>
+    public static CheckpointHeader Of<TMetrics>(int epoch, int seed, string optimizer, IEnumerable<TMetrics> history) =>
+        new(epoch, seed, optimizer, history.Select(m => JsonSerializer.SerializeToElement(m, EpochMetrics.Json)).ToList());
+
+    /// <summary>The finished epochs' records, read back as <typeparamref name="TMetrics"/>.</summary>
+    public IReadOnlyList<TMetrics> HistoryAs<TMetrics>() =>
+        History.Select(e => e.Deserialize<TMetrics>(EpochMetrics.Json) ?? throw new JsonException("null epoch record")).ToList();
+}
 
 /// <summary>A checkpoint file failed its integrity check or could not be parsed.</summary>
 public sealed class CorruptCheckpointException(string message, Exception? inner = null) : IOException(message, inner);

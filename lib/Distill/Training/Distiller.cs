@@ -21,7 +21,7 @@ public sealed class Distiller : nn.Module
     readonly DistillModel student;
     readonly ModuleList<LossTerm> terms;
     readonly IReadOnlyList<DistillModel> teachers;
-    readonly Scalar[] weightScalars;   // made once: a double -> Scalar conversion per step would allocate a native handle
+    readonly WeightedTotal total;
 
     public Distiller(DistillModel student, IReadOnlyList<DistillModel> teachers, IReadOnlyList<(LossTerm Term, double Weight)> losses)
         : base(nameof(Distiller))
@@ -32,8 +32,7 @@ public sealed class Distiller : nn.Module
         this.student = student;
         this.teachers = teachers;
         terms = new ModuleList<LossTerm>(losses.Select(l => l.Term).ToArray());
-        Weights = losses.Select(l => l.Weight).ToArray();
-        weightScalars = Weights.Select(w => w.ToScalar()).ToArray();
+        total = new WeightedTotal(losses.Select(l => l.Weight).ToArray());
         RegisterComponents();
         foreach (var teacher in teachers) Freeze(teacher);
     }
@@ -41,11 +40,11 @@ public sealed class Distiller : nn.Module
     public DistillModel Student => student;
     public IReadOnlyList<DistillModel> Teachers => teachers;
     public IReadOnlyList<LossTerm> Terms => terms.ToArray();
-    public IReadOnlyList<double> Weights { get; }
+    public IReadOnlyList<double> Weights => total.Weights;
     public IReadOnlyList<string> TermKeys => terms.Select(t => t.Key).ToArray();
 
     /// <summary>Puts a teacher in eval mode and switches off its gradients, for good.</summary>
-    public static void Freeze(DistillModel teacher)
+    public static void Freeze(nn.Module teacher)
     {
         teacher.eval();
         foreach (var p in teacher.parameters()) p.requires_grad = false;
@@ -65,22 +64,13 @@ public sealed class Distiller : nn.Module
             }
         }
         var studentTaps = student.call(images);
-        var values = new Tensor[terms.Count];
-        Tensor? total = null;
-        for (int i = 0; i < terms.Count; i++)
-        {
-            values[i] = terms[i].Compute(studentTaps, teacherTaps, labels);
-            // total + w * term in one kernel (add with alpha); a unit first weight needs no multiply at all
-            total = total is not null ? total.add(values[i], weightScalars[i])
-                : Weights[i] == 1.0 ? values[i] : values[i].mul(weightScalars[i]);
-        }
-        return new DistillStep(total!, values, studentTaps.Logits);
+        var (loss, values) = total.Sum(i => terms[i].Compute(studentTaps, teacherTaps, labels));
+        return new DistillStep(loss, values, studentTaps.Logits);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-            foreach (var w in weightScalars) w.Dispose();
+        if (disposing) total.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -35,14 +35,14 @@ public static class TerminalProgress
                     }
                     steps.Value = p.Step;
                     steps.Description = Markup.Escape(p.EpochEnd
-                        ? $"epoch {p.Epoch + 1}: loss {p.Loss:F4}, test top-1 {p.Finished!.TestTop1:P2}"
+                        ? $"epoch {p.Epoch + 1}: loss {p.Loss:F4}, {p.Finished!.Evaluation}"
                         : $"epoch {p.Epoch + 1}: loss {p.Loss:F4}, lr {p.LearningRate:G3}, {p.ImagesPerSecond:F0} img/s");
                     if (p.EpochEnd)
                     {
                         steps.StopTask();
                         steps = null;
                         epochs.Value = p.Epoch + 1;
-                        epochs.Description = Markup.Escape($"{title} (top-1 {p.Finished!.TestTop1:P2})");
+                        epochs.Description = Markup.Escape($"{title} ({p.Finished!.Evaluation})");
                     }
                 }));
             });

@@ -13,12 +13,12 @@ public sealed record TrainingProgress(
     double Loss,
     double ImagesPerSecond,
     double LearningRate,
-    EpochMetrics? Finished = null)
+    IEpochMetrics? Finished = null)
 {
     /// <summary>True for the report sent once an epoch (with its evaluation) is complete.</summary>
     public bool EpochEnd => Finished is not null;
 
     public override string ToString() => EpochEnd
-        ? $"epoch {Epoch + 1}/{Epochs}: loss {Finished!.Losses["total"]:F4}, test top-1 {Finished.TestTop1:P2}, top-5 {Finished.TestTop5:P2}, {Finished.ImagesPerSecond:F0} img/s"
+        ? $"epoch {Epoch + 1}/{Epochs}: loss {Finished!.Losses["total"]:F4}, {Finished.Evaluation}, {Finished.ImagesPerSecond:F0} img/s"
         : $"epoch {Epoch + 1}/{Epochs} step {Step}/{StepsPerEpoch}: loss {Loss:F4}, lr {LearningRate:G4}, {ImagesPerSecond:F0} img/s";
 }

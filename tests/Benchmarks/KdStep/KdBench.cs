@@ -67,7 +67,7 @@ public sealed class KdBench(BenchOptions options, Device device)
         DistillModel used = reuse ? new ReplayTeacher(teacher, positions) : teacher;
         using var distiller = new Distiller(student, [used],
             [(new CrossEntropy(), 1 - options.Alpha), (new HintonKd(options.Temperature), options.Alpha)]);
-        var trainer = new Trainer(distiller, train, test, new TrainerOptions
+        var trainer = Trainer.Of(distiller, train, test, new TrainerOptions
         {
             Epochs = options.Repeats + 1,
             Optimizer = OptimizerSpec.Sgd(0.05),

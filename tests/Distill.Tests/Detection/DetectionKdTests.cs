@@ -21,11 +21,17 @@ public class DetectionKdTests
         Assert.Null(runs[0].Teacher);
         Assert.Null(runs[1].Teacher);
         var byName = runs.ToDictionary(r => r.Name);
-        var (hint, soft, bounded, all) = (byName["det-hint"].Distillation!, byName["det-softce"].Distillation!, byName["det-bounded"].Distillation!, byName["det-all"].Distillation!);
+        var (hint, soft, bounded, all) = (DetectionKd.Switches(byName["det-hint"]), DetectionKd.Switches(byName["det-softce"]),
+                                          DetectionKd.Switches(byName["det-bounded"]), DetectionKd.Switches(byName["det-all"]));
         Assert.Equal((0.5, 1.0, 0.0), (hint.Gamma, hint.Mu, hint.Nu));
         Assert.Equal((0.0, 0.5, 0.0), (soft.Gamma, soft.Mu, soft.Nu));
         Assert.Equal((0.0, 1.0, 0.5), (bounded.Gamma, bounded.Mu, bounded.Nu));
-        Assert.Equal((0.5, 0.5, 0.5, 1.0, 1.5, 0.1), (all.Gamma, all.Mu, all.Nu, all.Lambda, all.BackgroundWeight, all.Margin));
+        var allTerms = byName["det-all"].Losses.ToDictionary(l => l.Name);
+        Assert.Equal((0.5, 0.5, 0.5, 1.0, 1.5, 0.1), (all.Gamma, all.Mu, all.Nu, allTerms["rcn_reg"].Weight, allTerms["rcn_cls"].Get("background_weight", 0), all.Margin));
+        // Each row is its list of terms: a component switched off by its weight is left out (hint) or set to its neutral value (mu = 1, nu = 0).
+        Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint"], byName["det-all"].Losses.Select(l => l.Name));
+        Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg"], byName["det-softce"].Losses.Select(l => l.Name));
+        Assert.Empty(runs[1].Losses);
         Assert.Equal(6, runs.Select(r => r.Hash).Distinct().Count());
         Assert.Equal(runs[2].Hash, DetectionKd.Ablation(new DetectionKdSettings { Margin = 0.1 })[2].Hash);
         Assert.NotEqual(runs[2].Hash, DetectionKd.Ablation(new DetectionKdSettings { Margin = 0.1, Seed = 1 })[2].Hash);

@@ -43,16 +43,19 @@ public sealed class DetectionRunnerTests : IClassFixture<SceneFixture>, IDisposa
     static DetectionExperiment Student => new()
     {
         Name = "s", DataSet = DetectionDataSets.Scenes, ImageSize = SceneFixture.ImageSize, Detector = Spec("small", [8, 8, 16, 16, 16], 32),
-        Teacher = "t", Distillation = new DetectionDistillationSettings(), Epochs = 2, BatchSize = 4,
+        Teacher = "t", Losses = DetectionDistillation.ChenEtAl(), Epochs = 2, BatchSize = 4,
         Optimizer = OptimizerSpec.Sgd(0.02, 0.9, 1e-4), Schedule = ScheduleSpec.Step(1, 0.5), Seed = 1,
     };
 
-    DetectionRunner Runner(string store, IProgress<DetectionEpochMetrics>? progress = null) =>
+    DetectionRunner Runner(string store, IProgress<TrainingProgress>? progress = null) =>
         new(new ResultStore(Path.Combine(results, store)), scenes.Folder) { Progress = progress, Log = TextWriter.Null };
 
-    sealed class KillAfterFirstEpoch : IProgress<DetectionEpochMetrics>
+    sealed class KillAfterFirstEpoch : IProgress<TrainingProgress>
     {
-        public void Report(DetectionEpochMetrics value) => throw new OperationCanceledException($"simulated kill after epoch {value.Epoch}");
+        public void Report(TrainingProgress value)
+        {
+            if (value.EpochEnd) throw new OperationCanceledException($"simulated kill after epoch {value.Epoch}");
+        }
     }
 
     [Fact]
@@ -65,10 +68,10 @@ public sealed class DetectionRunnerTests : IClassFixture<SceneFixture>, IDisposa
         Runner("interrupted").Run(Teacher);
         var interrupted = Runner("interrupted", new KillAfterFirstEpoch());
         Assert.Throws<OperationCanceledException>(() => interrupted.Run(Student));
-        var folder = interrupted.FolderOf(Student);
+        var folder = interrupted.Store.FolderOf(Student);
         Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "epoch-0001.ckpt")));
         Assert.False(File.Exists(Path.Combine(folder, ResultStore.SummaryFile)));
-        Assert.Null(interrupted.TryLoad(Student));
+        Assert.Null(interrupted.Store.TryLoad<DetectionExperiment, DetectionResult>(Student));
 
         var resumed = Runner("interrupted").Run(Student);
 

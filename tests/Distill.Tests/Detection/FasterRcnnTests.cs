@@ -1,4 +1,5 @@
 using Distill.Data.Detection;
+using Distill.Losses;
 using Distill.Models.Detection;
 using Distill.Runtime;
 using static TorchSharp.torch;
@@ -31,27 +32,27 @@ public class FasterRcnnTests : IClassFixture<SceneFixture>
 
         var taps = output.Taps;
         long anchors = 2 * 4 * 4 * 9; // batch 2, 64 / 16 = 4x4 positions, 9 anchors each
-        Assert.Equal([anchors], taps[DetectionTaps.Logits(DetectionTaps.Rpn)].shape);
-        Assert.Equal([anchors, 4], taps[DetectionTaps.Deltas(DetectionTaps.Rpn)].shape);
+        Assert.Equal([anchors], taps[DetectionTaps.Logits(DetectionStage.Rpn)].shape);
+        Assert.Equal([anchors, 4], taps[DetectionTaps.Deltas(DetectionStage.Rpn)].shape);
         long rois = taps[DetectionTaps.Rois].shape[0];
         Assert.InRange(rois, 2, 2 * 32);
-        Assert.Equal([rois, 11], taps[DetectionTaps.Logits(DetectionTaps.Rcn)].shape);
-        Assert.Equal([rois * 11, 4], taps[DetectionTaps.Deltas(DetectionTaps.Rcn)].shape);
-        var labels = taps[DetectionTaps.ClsLabels(DetectionTaps.Rcn)];
+        Assert.Equal([rois, 11], taps[DetectionTaps.Logits(DetectionStage.Rcn)].shape);
+        Assert.Equal([rois * 11, 4], taps[DetectionTaps.Deltas(DetectionStage.Rcn)].shape);
+        var labels = output.Targets.Rcn.SampledLabels;
         long foreground = (labels > 0).sum().item<long>();
         Assert.True(foreground >= 1, "ground-truth boxes join the proposals, so some RoIs are foreground");
-        Assert.Equal([foreground, 4], taps[DetectionTaps.RegTargets(DetectionTaps.Rcn)].shape);
+        Assert.Equal([foreground, 4], output.Targets.Rcn.RegressionTargets.shape);
         // Each regressed row is its RoI's own class: row = roi * 11 + label.
-        var regIndex = taps[DetectionTaps.RegIndex(DetectionTaps.Rcn)];
+        var regIndex = output.Targets.Rcn.RegressionIndex;
         var fgRows = nonzero(labels > 0).view(-1);
         Assert.True(regIndex.eq(fgRows * 11 + labels.index_select(0, fgRows)).all().item<bool>());
-        long positives = taps[DetectionTaps.RegIndex(DetectionTaps.Rpn)].shape[0];
-        Assert.Equal(positives, taps[DetectionTaps.RegTargets(DetectionTaps.Rpn)].shape[0]);
-        Assert.InRange(taps[DetectionTaps.ClsIndex(DetectionTaps.Rpn)].shape[0], positives, 2 * 64);
+        long positives = output.Targets.Rpn.RegressionIndex.shape[0];
+        Assert.Equal(positives, output.Targets.Rpn.RegressionTargets.shape[0]);
+        Assert.InRange(output.Targets.Rpn.SampledIndex.shape[0], positives, 2 * 64);
 
         teacher.eval();
         var t = teacher.TapsOn(batch.Images, taps[DetectionTaps.Rois]);
-        foreach (var name in new[] { DetectionTaps.Logits(DetectionTaps.Rpn), DetectionTaps.Deltas(DetectionTaps.Rpn), DetectionTaps.Logits(DetectionTaps.Rcn), DetectionTaps.Deltas(DetectionTaps.Rcn) })
+        foreach (var name in new[] { DetectionTaps.Logits(DetectionStage.Rpn), DetectionTaps.Deltas(DetectionStage.Rpn), DetectionTaps.Logits(DetectionStage.Rcn), DetectionTaps.Deltas(DetectionStage.Rcn) })
             Assert.Equal(taps[name].shape, t[name].shape);
         Assert.Equal([2L, 128, 4, 4], t[DetectionTaps.Backbone].shape);
         Assert.Equal([2L, 32, 4, 4], taps[DetectionTaps.Backbone].shape);
@@ -80,5 +81,34 @@ public class FasterRcnnTests : IClassFixture<SceneFixture>
             var offDiagonal = eye(k, dtype: ScalarType.Bool).logical_not();
             Assert.False((iou.gt(0.5) & sameClass & offDiagonal).any().item<bool>());
         }
+    }
+
+    [Theory]
+    [InlineData(1.0 / 9)]
+    [InlineData(1.0)]
+    public void EachStagesSmoothL1BetaIsSharedByItsBoxLossAndItsDistillationTerm(double headBeta)
+    {
+        // torchvision's choices are the defaults: RoI Align without the half-pixel shift, smooth-L1 beta 1/9 in both stages.
+        Assert.Equal((false, 1.0 / 9, 1.0 / 9), (new RoiHeadsSettings().Aligned, new RoiHeadsSettings().SmoothL1Beta, new RpnSettings().SmoothL1Beta));
+        var student = new FasterRcnn(VggBackbone.Student(), VocSceneGenerator.Classes.Count, new AnchorGenerator([16, 32, 48], [0.5, 1.0, 2.0], 16),
+            new RpnSettings { PreNmsTopNTrain = 200, PostNmsTopNTrain = 100, BatchSizePerImage = 64 },
+            new RoiHeadsSettings { RepresentationSize = 64, BatchSizePerImage = 32, SmoothL1Beta = headBeta });
+        var teacher = SceneFixture.Detector(VggBackbone.Teacher());
+        teacher.eval();
+        var output = student.TrainStep(batch.Images, batch.Targets, new Random(3));
+        Assert.Equal((1.0 / 9, headBeta), (output.Targets.Rpn.SmoothL1Beta, output.Targets.Rcn.SmoothL1Beta));
+        var t = teacher.TapsOn(batch.Images, output.Taps[DetectionTaps.Rois]);
+        // With nu = 0 the teacher-bounded term is the stage's own box loss, to the bit: same rows, beta and normaliser.
+        foreach (var (stage, loss) in new[] { (DetectionStage.Rpn, "rpn_box"), (DetectionStage.Rcn, "rcn_box") })
+        {
+            var term = new TeacherBoundedRegression(stage, nu: 0).Compute(output.Taps, t, output.Targets);
+            Assert.Equal(output.Losses[loss].item<float>(), term.item<float>());
+        }
+        // ...and the beta is the one that counts: the box head's loss differs between 1/9 and 1 on the same rows.
+        var rcn = output.Targets.Rcn;
+        var predicted = output.Taps[DetectionTaps.Deltas(DetectionStage.Rcn)].index_select(0, rcn.RegressionIndex);
+        var other = nn.functional.smooth_l1_loss(predicted, rcn.RegressionTargets, reduction: nn.Reduction.Sum, beta: headBeta == 1.0 ? 1.0 / 9 : 1.0)
+            .item<float>() / (float)rcn.Normaliser;
+        Assert.NotEqual(output.Losses["rcn_box"].item<float>(), other);
     }
 }

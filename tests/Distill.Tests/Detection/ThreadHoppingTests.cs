@@ -50,13 +50,14 @@ public class ThreadHoppingTests : IClassFixture<SceneFixture>
         {
             var teacher = SceneFixture.Detector(VggBackbone.Teacher());
             var student = SceneFixture.Detector(VggBackbone.Student());
-            var distillation = new DetectionDistillation(student.Backbone.OutChannels, teacher.Backbone.OutChannels);
-            var step = new DetectionDistillationStep(student, DetectionDistillationStep.Sgd(student, distillation, 0.02), seed: round, teacher, distillation);
+            var distiller = SceneFixture.Distilling(student, teacher);
+            var optimizer = SceneFixture.Sgd(distiller, 0.02);
+            var rng = new Random(round);
             for (int s = 0; s < 4; s++)
             {
-                var values = hop ? OnFreshThread(() => step.Step(batch.Images, batch.Targets)) : step.Step(batch.Images, batch.Targets);
+                var values = hop ? OnFreshThread(() => SceneFixture.Step(distiller, optimizer, batch, rng)) : SceneFixture.Step(distiller, optimizer, batch, rng);
                 using var scope = NewDisposeScope();   // roots the wrappers p.grad makes until every check is done
-                var trained = student.parameters().Concat(distillation.parameters()).ToList();
+                var trained = distiller.parameters().ToList();
                 steps.Add((values, values.Values.All(double.IsFinite) && trained.All(Finite) && trained.All(p => p.grad is not { } g || Finite(g))));
             }
         }

@@ -28,12 +28,12 @@ public class CheckpointFailureTests
         var reference = new TinyNet(Fixtures.Spec);
         reference.load_state_dict(init);
         using var referenceDistiller = new Distiller(reference, [], [(new CrossEntropy(), 1.0)]);
-        new Trainer(referenceDistiller, Train, Test, Options(Fixtures.TempFolder(), 2)).Fit();
+        Trainer.Of(referenceDistiller, Train, Test, Options(Fixtures.TempFolder(), 2)).Fit();
 
         var folder = Fixtures.TempFolder();
         var model = new TinyNet(Fixtures.Spec);
         model.load_state_dict(init);
-        new Trainer(new Distiller(model, [], [(new CrossEntropy(), 1.0)]), Train, Test, Options(folder, 2)).Fit();
+        Trainer.Of(new Distiller(model, [], [(new CrossEntropy(), 1.0)]), Train, Test, Options(folder, 2)).Fit();
         var newest = Path.Combine(folder, "checkpoints", "epoch-0002.ckpt");
         var bytes = File.ReadAllBytes(newest);
         if (damage == "truncate") File.WriteAllBytes(newest, bytes[..(bytes.Length / 2)]);
@@ -48,7 +48,7 @@ public class CheckpointFailureTests
 
         var log = new StringWriter();
         var resumedModel = new TinyNet(Fixtures.Spec);
-        var result = new Trainer(new Distiller(resumedModel, [], [(new CrossEntropy(), 1.0)]), Train, Test, Options(folder, 2, log)).Fit();
+        var result = Trainer.Of(new Distiller(resumedModel, [], [(new CrossEntropy(), 1.0)]), Train, Test, Options(folder, 2, log)).Fit();
         Assert.Contains("epoch-0002.ckpt is truncated or damaged", log.ToString());
         Assert.Contains("Falling back to the previous checkpoint", log.ToString());
         Assert.Equal(1, result.ResumedEpochs);                     // epoch 2 was redone from epoch-0001.ckpt
@@ -75,7 +75,7 @@ public class CheckpointFailureTests
         var folder = Fixtures.TempFolder();
         var poison = new PoisonAt(epochStep: (1, 2), stepsPerEpoch: 4);
         var distiller = new Distiller(new TinyNet(Fixtures.Spec), [], [(new CrossEntropy(), 1.0), (poison, 1.0)]);
-        var trainer = new Trainer(distiller, Train, Test, Options(folder, 3));
+        var trainer = Trainer.Of(distiller, Train, Test, Options(folder, 3));
         var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit());
         Assert.Equal(1, e.Epoch);
         Assert.Equal(2, e.Step);

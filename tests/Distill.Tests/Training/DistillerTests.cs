@@ -21,7 +21,7 @@ public class DistillerTests
         Assert.False(teacher.training);
         Assert.DoesNotContain(distiller.parameters(), p => teacher.parameters().Any(t => t.Handle == p.Handle));
 
-        var trainer = new Trainer(distiller, new SyntheticSource(64, 16, 1), new SyntheticSource(32, 32, 2),
+        var trainer = Trainer.Of(distiller, new SyntheticSource(64, 16, 1), new SyntheticSource(32, 32, 2),
             new TrainerOptions { Epochs = 1, Optimizer = OptimizerSpec.Sgd(0.1), Schedule = ScheduleSpec.Constant(), CheckEvery = 2 });
         var studentBefore = Fixtures.Weights(student);
         trainer.Fit();
@@ -39,7 +39,7 @@ public class DistillerTests
         using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [], [(term, 1.0)]);
         Assert.Contains("terms.0.scale", distiller.state_dict().Keys);
         Assert.Contains(distiller.parameters(), p => p.Handle == term.Scale.Handle);
-        var trainer = new Trainer(distiller, new SyntheticSource(64, 16, 1), new SyntheticSource(32, 32, 2),
+        var trainer = Trainer.Of(distiller, new SyntheticSource(64, 16, 1), new SyntheticSource(32, 32, 2),
             new TrainerOptions { Epochs = 1, Optimizer = OptimizerSpec.Adam(0.05), Schedule = ScheduleSpec.Constant() });
         trainer.Fit();
         Assert.NotEqual(1.0f, term.Scale.item<float>());

@@ -127,7 +127,7 @@ public class ExperimentTests
         var teacherRun = runner.Run(Fixtures.Experiment("big", 2) with { Student = Fixtures.Spec with { Width = 2 } });
         using var teacher = ExperimentRunner.LoadStudent(teacherRun);
         var splits = DataSetCatalog.Resolve(new DataRequest(Fixtures.DataSet, Profiles.Smoke, 32, teacherRun.Config.Seed));
-        Assert.Equal(teacherRun.Summary.TestTop1, Trainer.Evaluate(teacher, splits.Test).Top1, 12);
+        Assert.Equal(teacherRun.Summary.TestTop1, DistillerTrainee.Evaluate(teacher, splits.Test).Top1, 12);
 
         var student = runner.Run(Fixtures.Experiment("kd", 1, new LossSpec("ce", 0.5), Kd(0.5, 4)) with { Teachers = [new TeacherSpec("big")] });
         Assert.Equal(["ce", "kd", "total"], student.History()[0].Losses.Keys.Order());

@@ -52,11 +52,13 @@ public class KillResumeTests
         var expected = TrainChild.Trainer(straight, folder: null, progress: null, TextWriter.Null).Fit();
         var lines = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"));
         Assert.Equal(TrainChild.Epochs, lines.Count);
-        for (int e = 0; e < TrainChild.Epochs; e++) Assert.True(expected.History[e].SameResultAs(lines[e]), $"epoch {e} metrics differ: in-process {expected.History[e].ToJsonLine()} vs child {lines[e].ToJsonLine()}");
+        for (int e = 0; e < TrainChild.Epochs; e++) Assert.True(expected.History[e].SameResultAs(lines[e]), $"epoch {e} metrics differ: in-process {Json(expected.History[e])} vs child {Json(lines[e])}");
         using var restored = TrainChild.Build();
         Checkpoint.Restore(Path.Combine(checkpoints, "epoch-0003.ckpt"), restored, optimizer: null);
         Fixtures.AssertSameWeights(Fixtures.Weights(straight), Fixtures.Weights(restored));
     }
+
+    static string Json(EpochMetrics m) => System.Text.Json.JsonSerializer.Serialize(m, EpochMetrics.Json);
 
     /// <summary>The task's result, or a failure naming the time limit when the child hangs.</summary>
     static async Task<T> Within<T>(Task<T> task)

@@ -87,7 +87,7 @@ public class ProgressAndMetricsTests
         var reports = new List<TrainingProgress>();
         TorchRuntime.Seed(7, cudaToo: false);
         using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [], [(new CrossEntropy(), 1.0)]);
-        var trainer = new Trainer(distiller, new SyntheticSource(100, 16, 1, dropLast: true), new SyntheticSource(40, 16, 2), new TrainerOptions
+        var trainer = Trainer.Of(distiller, new SyntheticSource(100, 16, 1, dropLast: true), new SyntheticSource(40, 16, 2), new TrainerOptions
         {
             Epochs = 2,
             Optimizer = OptimizerSpec.Sgd(0.1),
@@ -114,7 +114,7 @@ public class ProgressAndMetricsTests
         TorchRuntime.Seed(7, cudaToo: false);
         var teacher = new TinyNet(Fixtures.Spec with { Width = 2 });
         using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [teacher], [(new CrossEntropy(), 0.3), (new HintonKd(2), 0.7)]);
-        return new Trainer(distiller, new SyntheticSource(96, 16, 1), new SyntheticSource(40, 16, 2), new TrainerOptions
+        return Trainer.Of(distiller, new SyntheticSource(96, 16, 1), new SyntheticSource(40, 16, 2), new TrainerOptions
         {
             Epochs = 2,
             Optimizer = OptimizerSpec.Sgd(0.1),

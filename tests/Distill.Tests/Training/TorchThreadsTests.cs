@@ -31,7 +31,7 @@ public class TorchThreadsTests
             {
                 TorchRuntime.Seed(7, cudaToo: false);
                 using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [], [(new CrossEntropy(), 1.0)]);
-                new Trainer(distiller, new SyntheticSource(32, 16, 1), new SyntheticSource(16, 16, 2), new TrainerOptions
+                Trainer.Of(distiller, new SyntheticSource(32, 16, 1), new SyntheticSource(16, 16, 2), new TrainerOptions
                 {
                     Epochs = 1,
                     Optimizer = OptimizerSpec.Sgd(0.1),

@@ -50,8 +50,8 @@ public static class TrainChild
     }
 
     /// <summary>256 training images in batches of 16: 16 steps per epoch, a report every 4.</summary>
-    public static Trainer Trainer(Distiller distiller, string? folder, IProgress<TrainingProgress>? progress, TextWriter log) =>
-        new(distiller, new SyntheticSource(256, 16, 14), new SyntheticSource(64, 32, 15), new TrainerOptions
+    public static Trainer<EpochMetrics> Trainer(Distiller distiller, string? folder, IProgress<TrainingProgress>? progress, TextWriter log) =>
+        Distill.Training.Trainer.Of(distiller, new SyntheticSource(256, 16, 14), new SyntheticSource(64, 32, 15), new TrainerOptions
         {
             Epochs = Epochs,
             Optimizer = OptimizerSpec.Sgd(0.05, nesterov: true),

@@ -48,17 +48,17 @@ public class TrainerResumeTests
         // Uninterrupted: 3 epochs.
         var straightFolder = Fixtures.TempFolder();
         var (straight, straightStudent) = Build(init, teacherInit);
-        var expected = new Trainer(straight, train, test, Options(straightFolder, spec)).Fit();
+        var expected = Trainer.Of(straight, train, test, Options(straightFolder, spec)).Fit();
 
         // Interrupted in the middle of the third epoch (after 2 checkpoints), then a fresh process-like start.
         var folder = Fixtures.TempFolder();
         var (first, _) = Build(init, teacherInit);
         var killer = new ProgressHook<TrainingProgress>(p => { if (p.Epoch == 2 && p.Step == 3) throw new SimulatedKill(); });
-        Assert.Throws<SimulatedKill>(() => new Trainer(first, train, test, Options(folder, spec, killer)).Fit());
+        Assert.Throws<SimulatedKill>(() => Trainer.Of(first, train, test, Options(folder, spec, killer)).Fit());
         Assert.Equal(2, MetricsLog.Read(Path.Combine(folder, "metrics.jsonl")).Count);
 
         var (resumed, resumedStudent) = Build(studentInit: null, teacherInit);   // fresh random student: the checkpoint must win
-        var result = new Trainer(resumed, train, test, Options(folder, spec)).Fit();
+        var result = Trainer.Of(resumed, train, test, Options(folder, spec)).Fit();
 
         Assert.Equal(2, result.ResumedEpochs);
         Assert.Equal(3, result.History.Count);

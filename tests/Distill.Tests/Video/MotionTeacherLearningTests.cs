@@ -47,7 +47,7 @@ public sealed class MotionTeacherLearningTests : IDisposable
         var testSource = new VideoBatchSource(test, 2, VideoLoaderOptions.Test(4, 5, Size));
         using var teacher = ModelZoo.Create(new ModelSpec(CoViarStreams.Name(CompressedStream.MotionVector, 18), 2, StreamLayout.Channels, Size, 0.25));
         using var distiller = new Distiller(teacher, [], [(new CrossEntropy(), 1.0)]);
-        new Trainer(distiller, trainSource, testSource, new TrainerOptions
+        Trainer.Of(distiller, trainSource, testSource, new TrainerOptions
         {
             Epochs = 12, Optimizer = OptimizerSpec.Adam(3e-3, weightDecay: 1e-4), Schedule = ScheduleSpec.Cosine(), Log = TextWriter.Null,
         }).Fit();

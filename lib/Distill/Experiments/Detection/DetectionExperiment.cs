@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.Losses;
@@ -9,12 +7,11 @@ namespace Distill.Experiments.Detection;
 
 /// <summary>
 /// One detection training run as data: data set and splits, image size, the detector, an optional teacher (a
-/// finished detection experiment of the same result store, by name) with the distillation weights of Chen et al.
-/// (2017), optimiser, schedule, epochs, batch size, seed and profile. Without a teacher the run trains on the plain
-/// Faster R-CNN losses (the teacher itself, the student from scratch). Its <see cref="Hash"/> names its folder in
-/// the <see cref="ResultStore"/>, so equal configs share one result.
+/// finished detection experiment of the same result store, by name) with the weighted loss terms of Chen et al.'s
+/// objective (<see cref="DetectionDistillation"/>), optimiser, schedule, epochs, batch size, seed and profile. Without
+/// a teacher the run trains on the plain Faster R-CNN losses (the teacher itself, the student from scratch).
 /// </summary>
-public sealed record DetectionExperiment
+public sealed record DetectionExperiment : IExperiment
 {
     public required string Name { get; init; }
     /// <summary>A name of <see cref="DetectionDataSets"/>: "voc-scenes", "voc2007".</summary>
@@ -22,7 +19,8 @@ public sealed record DetectionExperiment
     public required int ImageSize { get; init; }
     public required DetectorSpec Detector { get; init; }
     public string? Teacher { get; init; }
-    public DetectionDistillationSettings? Distillation { get; init; }
+    /// <summary>The distillation terms and their weights (<see cref="DetectionDistillation.Names"/>); empty without a teacher.</summary>
+    public IReadOnlyList<LossSpec> Losses { get; init; } = [];
     public OptimizerSpec Optimizer { get; init; } = OptimizerSpec.Sgd(0.01, 0.9, 1e-4);
     public ScheduleSpec Schedule { get; init; } = ScheduleSpec.Constant();
     public required int Epochs { get; init; }
@@ -36,42 +34,24 @@ public sealed record DetectionExperiment
     public int Seed { get; init; }
     public string Profile { get; init; } = Profiles.Smoke;
 
-    /// <summary>12 hex digits of the SHA-256 of the canonical (compact) JSON: the identity of this config.</summary>
     [JsonIgnore]
-    public string Hash => Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Compact))))[..12];
+    public string Hash => ExperimentJson.Hash(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Experiment.Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ExperimentJson.Options);
 
-    public static DetectionExperiment Load(string path)
-    {
-        DetectionExperiment? e;
-        try { e = JsonSerializer.Deserialize<DetectionExperiment>(File.ReadAllText(path), Experiment.Json); }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path}: not a valid detection experiment at {ex.Path} (line {ex.LineNumber + 1}): {ex.Message}", ex);
-        }
-        if (e is null) throw new InvalidDataException($"{path}: empty detection experiment config");
-        e.Validate(path);
-        return e;
-    }
+    public static DetectionExperiment Load(string path) =>
+        ExperimentJson.Parse<DetectionExperiment>(File.ReadAllText(path), path, "detection experiment");
 
     public void Validate(string source = "detection experiment")
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ' ']) >= 0)
-            problems.Add($"name '{Name}' must be a non-empty file-name-safe word");
+        var problems = ExperimentJson.CommonProblems(Name, Epochs, BatchSize, TrainImages, TestImages, Profile);
         if (string.IsNullOrWhiteSpace(DataSet)) problems.Add("dataSet is missing");
         if (ImageSize < 32) problems.Add($"imageSize must be >= 32 (got {ImageSize})");
         if (Detector is null || Detector.Widths.Count == 0) problems.Add("detector needs at least one backbone stage");
-        if ((Teacher is null) != (Distillation is null)) problems.Add("teacher and distillation go together: give both or neither");
+        if ((Teacher is null) != (Losses.Count == 0)) problems.Add("teacher and losses go together: give both or neither");
         if (Teacher == Name) problems.Add("an experiment cannot be its own teacher");
-        if (Epochs <= 0) problems.Add($"epochs must be > 0 (got {Epochs})");
-        if (TrainImages <= 0 || TestImages <= 0) problems.Add($"trainImages and testImages must be > 0 when given (got {TrainImages}, {TestImages})");
-        if (BatchSize <= 0) problems.Add($"batchSize must be > 0 (got {BatchSize})");
-        if (!Profiles.All.Contains(Profile)) problems.Add($"profile '{Profile}' is not one of {string.Join(", ", Profiles.All)}");
-        if (problems.Count > 0) throw new InvalidDataException($"{source}: {string.Join("; ", problems)}");
+        foreach (var unknown in Losses.Select(l => l.Name).Where(n => !DetectionDistillation.Names.Contains(n)))
+            problems.Add($"loss term '{unknown}' is not one of {string.Join(", ", DetectionDistillation.Names)}");
+        ExperimentJson.Throw(source, problems);
     }
-
-    static readonly JsonSerializerOptions Compact = new(Experiment.Json) { WriteIndented = false };
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Distill.Training;
 using Distill.Training.Detection;
 
 namespace Distill.Experiments.Detection;
@@ -18,24 +18,15 @@ public sealed record DetectionSummary(
     IReadOnlyDictionary<string, double> AveragePrecision,
     double TrainSeconds,
     long Parameters,
-    DateTimeOffset Finished)
-{
-    internal static DetectionSummary Read(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<DetectionSummary>(File.ReadAllText(path), Experiment.Json) ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a detection summary ({e.Message})", e);
-        }
-    }
-}
+    DateTimeOffset Finished);
 
 /// <summary>A finished detection run as stored: its config, summary, folder, and whether this call reused it.</summary>
 public sealed record DetectionResult(DetectionExperiment Config, DetectionSummary Summary, string Folder, bool Reused)
+    : IStoredRun<DetectionResult, DetectionExperiment>
 {
     /// <summary>Every epoch's metrics, read from metrics.jsonl.</summary>
-    public IReadOnlyList<DetectionEpochMetrics> History() => DetectionEpochMetrics.Read(Path.Combine(Folder, ResultStore.MetricsFile));
+    public IReadOnlyList<DetectionEpochMetrics> History() => MetricsLog.Read<DetectionEpochMetrics>(Path.Combine(Folder, ResultStore.MetricsFile));
+
+    public static DetectionResult Open(string folder, DetectionExperiment? config, bool reused) =>
+        new(config ?? DetectionExperiment.Load(Path.Combine(folder, ResultStore.ConfigFile)), ResultStore.ReadSummary<DetectionSummary>(folder), folder, reused);
 }

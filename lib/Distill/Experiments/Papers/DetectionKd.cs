@@ -28,8 +28,8 @@ public sealed record DetectionKdSettings
 /// (NeurIPS 2017), Table 3/5 style: a Faster R-CNN teacher, a smaller student from scratch, and the student with each
 /// component of L = L_RPN + L_RCN + gamma L_hint switched on alone (hint with adaptation; class-weighted soft
 /// cross-entropy with background weight 1.5; teacher-bounded regression) and all together (lambda = 1, gamma = 0.5).
-/// A component is off by its weight: hint off is gamma = 0, soft CE off is mu = 1 (hard labels only), the bound off
-/// is nu = 0. The student has a thinner, shallower backbone and a narrower box head than the teacher.
+/// Each row is config: its list of loss terms (<see cref="DetectionDistillation.ChenEtAl"/>); hint off leaves the "hint"
+/// term out, soft CE off is mu = 1 (hard labels only), the bound off is nu = 0. The student has a thinner, shallower backbone and a narrower box head than the teacher.
 /// Profiles: "smoke" and "paper". "paper": PASCAL VOC 2007 trainval/test at 512x512, 12 epochs of batch 2, SGD 0.01
 /// with half an epoch of warm-up, dropped at epoch 9. "smoke": the first 96 training and 24 test images of generated
 /// scenes at 96x96 of three classes (<c>data-prep make-voc --out DIR --train 96 --test 24 --size 96 --classes
@@ -63,14 +63,14 @@ public static class DetectionKd
             throw Profiles.NotDefined(s.Profile, "detection study", Profiles.Smoke, Profiles.Paper);
         bool paper = s.Profile == Profiles.Paper;
         var student = StudentDetector(paper);
-        DetectionExperiment Run(string name, DetectorSpec detector, DetectionDistillationSettings? kd) => new()
+        DetectionExperiment Run(string name, DetectorSpec detector, IReadOnlyList<LossSpec>? terms) => new()
         {
             Name = name,
             DataSet = s.DataSet,
             ImageSize = paper ? 512 : 96,
             Detector = detector,
-            Teacher = kd is null ? null : Teacher,
-            Distillation = kd,
+            Teacher = terms is null ? null : Teacher,
+            Losses = terms ?? [],
             Optimizer = OptimizerSpec.Sgd(paper ? 0.01 : 0.04, 0.9, 1e-4),
             Schedule = paper ? ScheduleSpec.MultiStep([9], warmupEpochs: 0.5) : ScheduleSpec.Cosine(warmupEpochs: 0.5),
             Epochs = paper ? 12 : 8,
@@ -80,19 +80,26 @@ public static class DetectionKd
             Seed = s.Seed,
             Profile = s.Profile,
         };
-        var all = new DetectionDistillationSettings
-        {
-            Mu = s.Mu, Nu = s.Nu, Margin = s.Margin, Temperature = s.Temperature, BackgroundWeight = s.BackgroundWeight, Gamma = s.Gamma, Lambda = 1.0,
-        };
+        IReadOnlyList<LossSpec> Terms(double mu, double nu, bool hint) =>
+            DetectionDistillation.ChenEtAl(mu, s.Temperature, s.BackgroundWeight, nu, s.Margin, lambda: 1.0, s.Gamma)
+                .Where(t => hint || t.Name != DetectionDistillation.Hint).ToList();
         return
         [
             Run(Teacher, TeacherDetector(paper), null),
             Run("det-scratch", student, null),
-            Run("det-hint", student, all with { Mu = 1.0, Nu = 0.0 }),
-            Run("det-softce", student, all with { Gamma = 0.0, Nu = 0.0 }),
-            Run("det-bounded", student, all with { Gamma = 0.0, Mu = 1.0 }),
-            Run("det-all", student, all),
+            Run("det-hint", student, Terms(mu: 1.0, nu: 0.0, hint: true)),
+            Run("det-softce", student, Terms(s.Mu, nu: 0.0, hint: false)),
+            Run("det-bounded", student, Terms(mu: 1.0, s.Nu, hint: false)),
+            Run("det-all", student, Terms(s.Mu, s.Nu, hint: true)),
         ];
+    }
+
+    /// <summary>What a row switches on, read from its terms: gamma (the hint's weight, 0 when absent), mu and nu of the box head's terms, the margin.</summary>
+    public static (double Gamma, double Mu, double Nu, double Margin) Switches(DetectionExperiment e)
+    {
+        LossSpec? Term(string name) => e.Losses.FirstOrDefault(l => l.Name == name);
+        return (Term(DetectionDistillation.Hint)?.Weight ?? 0, Term("rcn_cls")?.Get("mu", 0.5) ?? 1, Term("rcn_reg")?.Get("nu", 0.5) ?? 0,
+                Term("rcn_reg")?.Get("margin", 0) ?? 0);
     }
 
     /// <summary>Teacher: 5 VGG stages of two 3x3 convs (32-64-96-128-128), box head of width 1024 (paper) / 256 (smoke).</summary>

@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace Distill.Models.Detection;
 
 /// <summary>
-/// A training step's result: the four Faster R-CNN loss components ("rpn_objectness", "rpn_box", "rcn_cls", "rcn_box")
-/// and the taps the distillation losses read (see <see cref="DetectionTaps"/>).
+/// A training step's result: the four Faster R-CNN loss components ("rpn_objectness", "rpn_box", "rcn_cls", "rcn_box"),
+/// the taps the distillation losses read (see <see cref="DetectionTaps"/>) and the sampled training targets of both stages.
 /// </summary>
-public sealed record DetectionTrainOutput(IReadOnlyDictionary<string, Tensor> Losses, Taps Taps)
+public sealed record DetectionTrainOutput(IReadOnlyDictionary<string, Tensor> Losses, Taps Taps, DetectionTrainTargets Targets)
 {
     /// <summary>Sum of the loss components (lambda = 1 between the RPN and box-head terms, as in Faster R-CNN).</summary>
     public Tensor Total => Losses.Values.Aggregate((a, b) => a.Plus(b));
@@ -58,33 +58,18 @@ public sealed class FasterRcnn : nn.Module
         var (objectness, rpnBox) = rpn.Loss(rpnOut, rpnTargets);
 
         var sample = roiHeads.Sample(proposals, targets, rng);
+        var rcnTargets = roiHeads.Targets(sample);
         var (logits, deltas) = roiHeads.Forward(features, sample.Rois);
-        var (classification, rcnBox) = roiHeads.Loss(logits, deltas, sample);
+        var (classification, rcnBox) = roiHeads.Loss(logits, deltas, rcnTargets);
         foreach (var p in proposals) p.Dispose();
 
         var losses = new Dictionary<string, Tensor>
         {
             ["rpn_objectness"] = objectness, ["rpn_box"] = rpnBox, ["rcn_cls"] = classification, ["rcn_box"] = rcnBox,
         };
-        var foreground = nonzero(sample.Labels.Above(0)).view(-1);
-        var named = new Dictionary<string, Tensor>
-        {
-            [DetectionTaps.Backbone] = features,
-            [DetectionTaps.Rois] = sample.Rois,
-            [DetectionTaps.Logits(DetectionTaps.Rpn)] = rpnOut.Logits.reshape(-1),
-            [DetectionTaps.Deltas(DetectionTaps.Rpn)] = rpnOut.Deltas.reshape(-1, 4),
-            [DetectionTaps.ClsIndex(DetectionTaps.Rpn)] = rpnTargets.SampledIndex,
-            [DetectionTaps.ClsLabels(DetectionTaps.Rpn)] = rpnTargets.SampledLabels,
-            [DetectionTaps.RegIndex(DetectionTaps.Rpn)] = rpnTargets.PositiveIndex,
-            [DetectionTaps.RegTargets(DetectionTaps.Rpn)] = rpnTargets.RegressionTargets,
-            [DetectionTaps.Logits(DetectionTaps.Rcn)] = logits,
-            [DetectionTaps.Deltas(DetectionTaps.Rcn)] = deltas.reshape(-1, 4),
-            [DetectionTaps.ClsIndex(DetectionTaps.Rcn)] = HeldScalars.Range(sample.Labels.shape[0], logits.device),
-            [DetectionTaps.ClsLabels(DetectionTaps.Rcn)] = sample.Labels,
-            [DetectionTaps.RegIndex(DetectionTaps.Rcn)] = roiHeads.RegressionIndex(sample.Labels),
-            [DetectionTaps.RegTargets(DetectionTaps.Rcn)] = sample.RegressionTargets.index_select(0, foreground),
-        };
-        return new DetectionTrainOutput(losses, new Taps(logits, [features], named));
+        var taps = StageTaps(features, rpnOut, logits, deltas);
+        taps[DetectionTaps.Rois] = sample.Rois;
+        return new DetectionTrainOutput(losses, new Taps(logits, [features], taps), new DetectionTrainTargets(rpnTargets, rcnTargets));
     }
 
     /// <summary>
@@ -97,16 +82,18 @@ public sealed class FasterRcnn : nn.Module
         var rpnOut = rpn.Forward(features);
         var (logits, deltas) = roiHeads.Forward(features, rois);
         rpnOut.Anchors.Dispose();
-        var named = new Dictionary<string, Tensor>
-        {
-            [DetectionTaps.Backbone] = features,
-            [DetectionTaps.Logits(DetectionTaps.Rpn)] = rpnOut.Logits.reshape(-1),
-            [DetectionTaps.Deltas(DetectionTaps.Rpn)] = rpnOut.Deltas.reshape(-1, 4),
-            [DetectionTaps.Logits(DetectionTaps.Rcn)] = logits,
-            [DetectionTaps.Deltas(DetectionTaps.Rcn)] = deltas.reshape(-1, 4),
-        };
-        return new Taps(logits, [features], named);
+        return new Taps(logits, [features], StageTaps(features, rpnOut, logits, deltas));
     }
+
+    /// <summary>The backbone map and both stages' logits and deltas (viewed as [-1, 4]) under their <see cref="DetectionTaps"/> names.</summary>
+    static Dictionary<string, Tensor> StageTaps(Tensor features, RpnOutput rpnOut, Tensor logits, Tensor deltas) => new()
+    {
+        [DetectionTaps.Backbone] = features,
+        [DetectionTaps.Logits(DetectionStage.Rpn)] = rpnOut.Logits.reshape(-1),
+        [DetectionTaps.Deltas(DetectionStage.Rpn)] = rpnOut.Deltas.reshape(-1, 4),
+        [DetectionTaps.Logits(DetectionStage.Rcn)] = logits,
+        [DetectionTaps.Deltas(DetectionStage.Rcn)] = deltas.reshape(-1, 4),
+    };
 
     /// <summary>Inference: detections per image in the pixel coordinates of <paramref name="images"/>.</summary>
     public List<Detections> Detect(Tensor images)

@@ -18,18 +18,12 @@ public sealed record RpnSettings
     public double BackgroundIou { get; init; } = 0.3;
     public int BatchSizePerImage { get; init; } = 256;
     public double PositiveFraction { get; init; } = 0.5;
-    /// <summary>Smooth-L1 transition point of the box loss (1/9 as in Detectron / torchvision).</summary>
+    /// <summary>Smooth-L1 transition point of the RPN's box loss and of its distillation term (1/9 as in Detectron / torchvision).</summary>
     public double SmoothL1Beta { get; init; } = 1.0 / 9;
 }
 
 /// <summary>What the RPN head saw: objectness logits [B, N], deltas [B, N, 4] and the N anchors [N, 4] they refer to.</summary>
 public sealed record RpnOutput(Tensor Logits, Tensor Deltas, Tensor Anchors);
-
-/// <summary>
-/// The RPN's sampled training rows, as flat indices into the [B * N] anchors of a batch:
-/// sampled anchors and their 0/1 objectness labels, positive anchors and their encoded box targets.
-/// </summary>
-public sealed record RpnTargets(Tensor SampledIndex, Tensor SampledLabels, Tensor PositiveIndex, Tensor RegressionTargets);
 
 /// <summary>
 /// Region Proposal Network (Ren et al. 2015): head, anchors, proposal selection (decode, clip, drop small boxes,
@@ -88,8 +82,11 @@ public sealed class RegionProposalNetwork : nn.Module
         return result;
     }
 
-    /// <summary>Matches the anchors to each image's ground truth and samples the training anchors.</summary>
-    public RpnTargets Assign(Tensor anchors, IReadOnlyList<DetectionTarget> targets, Random rng)
+    /// <summary>
+    /// Matches the anchors to each image's ground truth and samples the training anchors: flat indices into the
+    /// [B * N] anchors of the batch, sampled anchors with 0/1 objectness labels, positives with their box targets.
+    /// </summary>
+    public StageTargets Assign(Tensor anchors, IReadOnlyList<DetectionTarget> targets, Random rng)
     {
         using var scope = NewDisposeScope();
         long n = anchors.shape[0];
@@ -110,20 +107,20 @@ public sealed class RegionProposalNetwork : nn.Module
             var matchedGt = gt.index_select(0, match.index_select(0, pos));
             regression.Add(Coder.Encode(matchedGt, anchors.index_select(0, pos)));
         }
-        var result = new RpnTargets(cat(sampled), cat(sampledLabels), cat(positives), cat(regression).reshape(-1, 4));
-        foreach (var t in new[] { result.SampledIndex, result.SampledLabels, result.PositiveIndex, result.RegressionTargets }) t.MoveToOuterDisposeScope();
+        var result = new StageTargets(cat(sampled), cat(sampledLabels), cat(positives), cat(regression).reshape(-1, 4), Settings.SmoothL1Beta);
+        foreach (var t in new[] { result.SampledIndex, result.SampledLabels, result.RegressionIndex, result.RegressionTargets }) t.MoveToOuterDisposeScope();
         return result;
     }
 
     /// <summary>Objectness loss (mean binary cross-entropy over sampled anchors) and box loss (smooth-L1 summed over positives / sampled count).</summary>
-    public (Tensor Objectness, Tensor Box) Loss(RpnOutput output, RpnTargets targets)
+    public (Tensor Objectness, Tensor Box) Loss(RpnOutput output, StageTargets targets)
     {
         using var scope = NewDisposeScope();
         var logits = output.Logits.reshape(-1).index_select(0, targets.SampledIndex);
         var objectness = nn.functional.binary_cross_entropy_with_logits(logits, targets.SampledLabels.to_type(logits.dtype));
-        var deltas = output.Deltas.reshape(-1, 4).index_select(0, targets.PositiveIndex);
-        var box = nn.functional.smooth_l1_loss(deltas, targets.RegressionTargets, reduction: nn.Reduction.Sum, beta: Settings.SmoothL1Beta)
-                  .DividedBy(Math.Max(1, targets.SampledIndex.shape[0]));
+        var deltas = output.Deltas.reshape(-1, 4).index_select(0, targets.RegressionIndex);
+        var box = nn.functional.smooth_l1_loss(deltas, targets.RegressionTargets, reduction: nn.Reduction.Sum, beta: targets.SmoothL1Beta)
+                  .DividedBy(targets.Normaliser);
         return (objectness.MoveToOuterDisposeScope(), box.MoveToOuterDisposeScope());
     }
 }

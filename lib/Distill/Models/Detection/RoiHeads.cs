@@ -21,6 +21,16 @@ public sealed record RoiHeadsSettings
     public double NmsThreshold { get; init; } = 0.5;
     public int DetectionsPerImage { get; init; } = 100;
     public double MinSize { get; init; } = 1.0;
+
+    /// <summary>
+    /// RoI Align's half-pixel correction (<see cref="RoiAlign"/>): false (the default) is the legacy alignment
+    /// torchvision's Faster R-CNN uses (MultiScaleRoIAlign, aligned=False); true shifts RoI corners by -0.5 pixel as Detectron2 does.
+    /// </summary>
+    public bool Aligned { get; init; }
+
+    /// <summary>Smooth-L1 transition point of the box head's box loss and of its distillation term (torchvision: 1/9, the
+    /// default; Fast R-CNN: 1).</summary>
+    public double SmoothL1Beta { get; init; } = 1.0 / 9;
 }
 
 /// <summary>The RoIs a box head trains on: rois [R, 5] (batch index, x1, y1, x2, y2), labels [R] (0 = background), encoded targets [R, 4].</summary>
@@ -47,7 +57,7 @@ public sealed class RoiHeads : nn.Module
         Settings = settings ?? new RoiHeadsSettings();
         NumClasses = numClasses;
         int pooled = Settings.PooledSize;
-        pooler = new RoiAlign(pooled, pooled, 1.0 / stride, Settings.SamplingRatio, aligned: true);
+        pooler = new RoiAlign(pooled, pooled, 1.0 / stride, Settings.SamplingRatio, aligned: Settings.Aligned);
         fc6 = nn.Linear(inChannels * pooled * pooled, Settings.RepresentationSize);
         fc7 = nn.Linear(Settings.RepresentationSize, Settings.RepresentationSize);
         classifier = nn.Linear(Settings.RepresentationSize, numClasses + 1);
@@ -115,15 +125,31 @@ public sealed class RoiHeads : nn.Module
         return foreground.Times(NumClasses + 1).Plus(labels.index_select(0, foreground)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Classification loss (mean cross-entropy) and box loss (smooth-L1 on foreground RoIs' own class, summed / R).</summary>
-    public (Tensor Classification, Tensor Box) Loss(Tensor logits, Tensor deltas, RcnSample sample)
+    /// <summary>
+    /// The training rows of <paramref name="sample"/>: every sampled RoI with its label, and the deltas of each
+    /// foreground RoI's own class with their targets.
+    /// </summary>
+    public StageTargets Targets(RcnSample sample)
     {
         using var scope = NewDisposeScope();
-        var classification = nn.functional.cross_entropy(logits, sample.Labels);
         var foreground = nonzero(sample.Labels.Above(0)).view(-1);
-        var predicted = deltas.reshape(-1, 4).index_select(0, RegressionIndex(sample.Labels));
-        var box = nn.functional.smooth_l1_loss(predicted, sample.RegressionTargets.index_select(0, foreground), reduction: nn.Reduction.Sum)
-                  .DividedBy(Math.Max(1, sample.Labels.shape[0]));
+        var targets = new StageTargets(HeldScalars.Range(sample.Labels.shape[0], sample.Labels.device), sample.Labels,
+            RegressionIndex(sample.Labels), sample.RegressionTargets.index_select(0, foreground), Settings.SmoothL1Beta);
+        foreach (var t in new[] { targets.SampledIndex, targets.RegressionIndex, targets.RegressionTargets }) t.MoveToOuterDisposeScope();
+        return targets;
+    }
+
+    /// <summary>
+    /// Classification loss (mean cross-entropy over the <paramref name="targets"/>' rows, which are all RoIs in order)
+    /// and box loss (smooth-L1 on foreground RoIs' own class, summed / R).
+    /// </summary>
+    public (Tensor Classification, Tensor Box) Loss(Tensor logits, Tensor deltas, StageTargets targets)
+    {
+        using var scope = NewDisposeScope();
+        var classification = nn.functional.cross_entropy(logits, targets.SampledLabels);
+        var predicted = deltas.reshape(-1, 4).index_select(0, targets.RegressionIndex);
+        var box = nn.functional.smooth_l1_loss(predicted, targets.RegressionTargets, reduction: nn.Reduction.Sum, beta: targets.SmoothL1Beta)
+                  .DividedBy(targets.Normaliser);
         return (classification.MoveToOuterDisposeScope(), box.MoveToOuterDisposeScope());
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Distill.Training.Detection;
 
@@ -16,51 +16,13 @@ public sealed record DetectionEpochMetrics(
     double MeanApArea,
     IReadOnlyDictionary<string, double> AveragePrecision,
     double Seconds,
-    double ImagesPerSecond)
+    double ImagesPerSecond) : IEpochMetrics
 {
-    public string ToJsonLine() => JsonSerializer.Serialize(this, EpochMetrics.Json);
+    [JsonIgnore]
+    public string Evaluation => $"mAP {100 * MeanAp:F1} (area {100 * MeanApArea:F1})";
 
     /// <summary>Equal in everything but wall-clock time: what a resumed run must reproduce exactly.</summary>
     public bool SameResultAs(DetectionEpochMetrics other) =>
         Epoch == other.Epoch && LearningRate.Equals(other.LearningRate) && MeanAp.Equals(other.MeanAp) && MeanApArea.Equals(other.MeanApArea) &&
-        Same(Losses, other.Losses) && Same(AveragePrecision, other.AveragePrecision);
-
-    static bool Same(IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v.Equals(p.Value));
-
-    /// <summary>Appends one record as a line, flushed to disk.</summary>
-    public static void Append(string path, DetectionEpochMetrics metrics)
-    {
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using var writer = new StreamWriter(stream);
-        writer.Write(metrics.ToJsonLine() + "\n");
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>Replaces the file with exactly <paramref name="history"/>, atomically.</summary>
-    public static void Rewrite(string path, IEnumerable<DetectionEpochMetrics> history) =>
-        AtomicFile.WriteText(path, string.Concat(history.Select(m => m.ToJsonLine() + "\n")));
-
-    /// <summary>Every record of a metrics.jsonl; a bad line is named by its number.</summary>
-    public static IReadOnlyList<DetectionEpochMetrics> Read(string path)
-    {
-        var result = new List<DetectionEpochMetrics>();
-        if (!File.Exists(path)) return result;
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            try
-            {
-                result.Add(JsonSerializer.Deserialize<DetectionEpochMetrics>(text, EpochMetrics.Json) ?? throw new JsonException("null record"));
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{path}, line {line}: not a detection epoch-metrics record ({e.Message})", e);
-            }
-        }
-        return result;
-    }
+        MetricsLog.SameLosses(Losses, other.Losses) && MetricsLog.SameLosses(AveragePrecision, other.AveragePrecision);
 }
