@@ -28,6 +28,8 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
 
     public ExperimentResult Run(Experiment e)
     {
+        var planned = e;
+        e = DryRun.Apply(e);
         e.Validate(e.Name);
         if (!Force && store.TryLoad(e) is { } done) return done;
         var folder = store.FolderOf(e);
@@ -64,7 +66,7 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data)
                 Progress = Progress,
                 Log = Log,
             });
-            var result = trainer.Fit();
+            var result = DryRun.Measured(e.DryRun, folder, planned.Epochs, planned.BatchSize, trainer.Fit);
             var summary = Summarise(e, result, student);
             AtomicFile.WriteText(Path.Combine(folder, ResultStore.SummaryFile),
                 System.Text.Json.JsonSerializer.Serialize(summary, Experiment.Json));

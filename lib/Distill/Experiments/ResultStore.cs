@@ -47,7 +47,10 @@ public sealed class ResultStore(string root)
         return File.Exists(summary) ? new ExperimentResult(e, ExperimentResult.ReadSummary(summary), folder, Reused: true) : null;
     }
 
-    /// <summary>Every finished experiment under the root (folders with a summary), ordered by name and seed.</summary>
+    /// <summary>
+    /// Every finished experiment under the root (folders with a summary), ordered by name and seed; only real runs, or
+    /// under a dry-run cap only the runs of that cap (<see cref="DryRun"/>).
+    /// </summary>
     public IReadOnlyList<ExperimentResult> Finished() =>
         !Directory.Exists(Root)
             ? []
@@ -55,6 +58,7 @@ public sealed class ResultStore(string root)
                 .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
                 .Select(d => new ExperimentResult(Experiment.Load(Path.Combine(d, ConfigFile)),
                     ExperimentResult.ReadSummary(Path.Combine(d, SummaryFile)), d, Reused: true))
+                .Where(r => Equals(r.Config.DryRun, DryRun.Current))   // dry runs and real runs never see each other
                 .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
                 .ToList();
 

@@ -35,6 +35,8 @@ public sealed record DetectionExperiment
     public int? TestImages { get; init; }
     public int Seed { get; init; }
     public string Profile { get; init; } = Profiles.Smoke;
+    /// <summary>DRY RUN ONLY: the cap this run ran under (<see cref="Experiments.DryRun"/>); null, and left out of the JSON, for a real run.</summary>
+    public DryRun? DryRun { get; init; }
 
     /// <summary>12 hex digits of the SHA-256 of the canonical (compact) JSON: the identity of this config.</summary>
     [JsonIgnore]

@@ -41,6 +41,8 @@ public sealed class DetectionRunner(ResultStore store, string dataRoot)
 
     public DetectionResult Run(DetectionExperiment e)
     {
+        var planned = e;
+        e = DryRun.Apply(e);
         e.Validate(e.Name);
         if (!Force && TryLoad(e) is { } done) return done;
         var folder = FolderOf(e);
@@ -56,11 +58,11 @@ public sealed class DetectionRunner(ResultStore store, string dataRoot)
         using var trainee = Trainee(e, trainSet.Classes.Count);
         var train = new VocDetectionSource(trainSet, e.ImageSize, e.BatchSize, e.Seed, shuffle: true, flip: e.Flip);
         var test = new VocDetectionSource(testSet, e.ImageSize, e.BatchSize, shuffle: false, flip: false);
-        var history = new DetectionTrainer(trainee, teacher, train, test, new DetectionTrainerOptions
+        var history = DryRun.Measured(e.DryRun, folder, planned.Epochs, planned.BatchSize, new DetectionTrainer(trainee, teacher, train, test, new DetectionTrainerOptions
         {
             Epochs = e.Epochs, Optimizer = e.Optimizer, Schedule = e.Schedule, Seed = e.Seed, Folder = folder,
             Progress = Progress, Log = Log,
-        }).Fit();
+        }).Fit);
         var final = history[^1];
         var summary = new DetectionSummary(e.Name, e.Hash, e.Seed, e.DataSet, e.Profile, e.Detector.Name, e.Teacher, e.Epochs,
             final.MeanAp, final.MeanApArea, final.AveragePrecision, history.Sum(m => m.Seconds),
@@ -79,7 +81,7 @@ public sealed class DetectionRunner(ResultStore store, string dataRoot)
             .Where(d => File.Exists(Path.Combine(d, ResultStore.SummaryFile)) && File.Exists(Path.Combine(d, ResultStore.ConfigFile)))
             .Select(d => new DetectionResult(DetectionExperiment.Load(Path.Combine(d, ResultStore.ConfigFile)),
                 DetectionSummary.Read(Path.Combine(d, ResultStore.SummaryFile)), d, Reused: true))
-            .Where(r => r.Config.Name == name)
+            .Where(r => r.Config.Name == name && Equals(r.Config.DryRun, DryRun.Current))
             .ToList();
         if (named.Count == 0)
             throw new InvalidOperationException($"Detection experiment '{name}' has no finished run in {store.Root}. Run it first.");
