@@ -58,7 +58,7 @@ def main():
             total = full_steps * per_step + planned_epochs * full_test * eval_per_item
             full = f"{full_steps:,}"
             cpu_h, gpu_h = f"{hours(total):,.1f}", f"{hours(total) / speedup:,.2f}"
-        print(f"| {config['name']} | {batch} / {planned_batch} | {step_ms:,.0f} | {eval_ms:,.0f} | "
+        print(f"| {config['name']} (seed {config['seed']}) | {batch} / {planned_batch} | {step_ms:,.0f} | {eval_ms:,.0f} | "
               f"{memory['peakRssMiB']:,.0f} | {full} | {cpu_h} | {gpu_h} |")
 
 
