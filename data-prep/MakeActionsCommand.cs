@@ -21,20 +21,23 @@ static class MakeActionsCommand
         var frames = new Option<int>("--frames") { Description = "Frames per clip", DefaultValueFactory = _ => defaults.Frames };
         var width = new Option<int>("--width") { Description = "Frame width (even)", DefaultValueFactory = _ => defaults.Width };
         var height = new Option<int>("--height") { Description = "Frame height (even)", DefaultValueFactory = _ => defaults.Height };
+        var speeds = new Option<int>("--speeds") { Description = "1, or 2 to add a fast variant of every motion (up to 160 classes)", DefaultValueFactory = _ => defaults.Speeds };
+        var classCount = new Option<int?>("--classes") { Description = "Only the first N classes of motions x appearances x speeds (e.g. 101 with --motions 8 --appearances 10 --speeds 2)" };
         var seed = new Option<int>("--seed") { Description = "Random seed of the content", DefaultValueFactory = _ => defaults.Seed };
         var sprites = new Option<string>("--fashion-mnist") { Description = "Folder with Fashion-MNIST's gzip IDX files", DefaultValueFactory = _ => FashionSprites.DebianFolder };
         var workers = new Option<int>("--workers") { Description = "Parallel encoders", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("make-actions", "Write the generated MPEG-4 action set (UCF-101 layout and splits)")
-            { output, motions, appearances, videos, frames, width, height, seed, sprites, workers };
+            { output, motions, appearances, speeds, classCount, videos, frames, width, height, seed, sprites, workers };
         command.SetAction(async (parse, cancel) =>
         {
             try
             {
                 var options = new ActionSetOptions(parse.GetValue(motions), parse.GetValue(appearances), parse.GetValue(videos),
-                    parse.GetValue(frames), parse.GetValue(width), parse.GetValue(height), parse.GetValue(seed));
+                    parse.GetValue(frames), parse.GetValue(width), parse.GetValue(height), parse.GetValue(seed),
+                    Speeds: parse.GetValue(speeds), Classes: parse.GetValue(classCount));
                 var clock = Stopwatch.StartNew();
                 var generator = new ActionSetGenerator(FashionSprites.Load(parse.GetValue(sprites)!), options, parse.GetValue(workers));
-                var classes = options.Motions * options.Appearances;
+                var classes = options.Classes ?? options.Motions * options.Appearances * options.Speeds;
                 var clips = classes * options.VideosPerClass;
                 var splits = await ConsoleProgress.RunAsync($"encoding {clips} clips", clips,
                     step => generator.WriteAsync(parse.GetValue(output)!, step, cancel));

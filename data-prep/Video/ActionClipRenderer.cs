@@ -22,10 +22,11 @@ public sealed class ActionClipRenderer
         tint = (0.55f + 0.45f * random.NextSingle(), 0.55f + 0.45f * random.NextSingle(), 0.55f + 0.45f * random.NextSingle());
 
         var side = Math.Min(width, height);
+        var speed = action.Fast ? 2f : 1f;
         scale0 = side * (0.32f + 0.08f * random.NextSingle()) / FashionSprites.Side;
-        var travel = side * (0.35f + 0.15f * random.NextSingle()) / Math.Max(1, frames - 1);   // pixels per frame
-        var zoom = MathF.Pow(1.8f + 0.4f * random.NextSingle(), 1f / Math.Max(1, frames - 1)); // scale factor per frame
-        var turn = MathF.PI * (0.5f + 0.35f * random.NextSingle()) / Math.Max(1, frames - 1);  // radians per frame
+        var travel = speed * side * (0.35f + 0.15f * random.NextSingle()) / Math.Max(1, frames - 1);   // pixels per frame
+        var zoom = MathF.Pow(1.8f + 0.4f * random.NextSingle(), speed / Math.Max(1, frames - 1));     // scale factor per frame
+        var turn = speed * MathF.PI * (0.5f + 0.35f * random.NextSingle()) / Math.Max(1, frames - 1);  // radians per frame
         (dx, dy, scaleRate, angleRate) = action.Motion switch
         {
             SpriteMotion.MovesRight => (travel, 0f, 1f, 0f),

@@ -7,16 +7,18 @@ namespace DataPrep.Video;
 /// <param name="Appearances">How many Fashion-MNIST categories (1..10); classes = motions x appearances.</param>
 /// <param name="VideosPerClass">Clips per class (at least 3, so each of the three splits tests some).</param>
 /// <param name="Frames">Frames per clip (at least 2).</param>
+/// <param name="Speeds">1, or 2 for a fast variant of every motion as well (<see cref="ActionClass.Fast"/>).</param>
+/// <param name="Classes">Only the first this many classes of motions x appearances x speeds (null: all).</param>
 public sealed record ActionSetOptions(
     int Motions = 4, int Appearances = 2, int VideosPerClass = 15, int Frames = 24, int Width = 112, int Height = 112,
-    int Seed = 0, int FramesPerSecond = 25)
+    int Seed = 0, int FramesPerSecond = 25, int Speeds = 1, int? Classes = null)
 {
     public ActionSetOptions Checked()
     {
         if (VideosPerClass < 3) throw new ArgumentException($"videos per class must be at least 3 (one test clip per split), got {VideosPerClass}");
         if (Frames < 2) throw new ArgumentException($"frames must be at least 2, got {Frames}");
         if (FramesPerSecond < 1) throw new ArgumentException($"frames per second must be at least 1, got {FramesPerSecond}");
-        ActionClasses.Make(Motions, Appearances);
+        ActionClasses.Make(Motions, Appearances, Speeds, Classes);
         new Mpeg4Encoding(Width, Height).Checked();
         return this;
     }
@@ -38,7 +40,7 @@ public sealed class ActionSetGenerator(FashionSprites sprites, ActionSetOptions 
     /// <summary>Writes the set under <paramref name="root"/>; <paramref name="onClip"/> is called after each clip.</summary>
     public async Task<IReadOnlyList<ActionSplit>> WriteAsync(string root, Action? onClip = null, CancellationToken cancel = default)
     {
-        var classes = ActionClasses.Make(options.Motions, options.Appearances);
+        var classes = ActionClasses.Make(options.Motions, options.Appearances, options.Speeds, options.Classes);
         var clips = classes.SelectMany((c, label) => Enumerable.Range(0, options.VideosPerClass).Select(v => (c, label, v))).ToList();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancel };
         await Parallel.ForEachAsync(clips, parallel, async (clip, ct) =>

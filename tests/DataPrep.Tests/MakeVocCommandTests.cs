@@ -67,4 +67,33 @@ public sealed class MakeVocCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(output, "VOCdevkit", "VOCScenes", "JPEGImages")) &&
                      Directory.EnumerateFiles(Path.Combine(output, "VOCdevkit", "VOCScenes", "JPEGImages")).Any());
     }
+
+    [Fact]
+    public void Voc2007LayoutAtVocsSizeWithPascalClasses()
+    {
+        int rc = MakeVocCommand.Create().Parse(["--out", dir, "--train", "4", "--test", "2", "--size", "500x375", "--folder", "VOC2007",
+                                                "--pascal-classes", "--min-object", "40", "--max-object", "200"]).Invoke();
+        Assert.Equal(0, rc);
+        var root = Path.Combine(dir, "VOCdevkit", "VOC2007");
+        var train = VocDataset.Open(root, "trainval");
+        Assert.Equal(VocDataset.VocClasses, train.Classes);
+        Assert.Equal(4, train.Count);
+        Assert.Equal(2, VocDataset.Open(root, "test", train.Classes).Count);
+        var annotations = Enumerable.Range(0, train.Count).Select(train.Annotation).ToList();
+        Assert.All(annotations, a => Assert.Equal((500, 375), (a.Width, a.Height)));
+        using (var image = SkiaSharp.SKBitmap.Decode(train.ImagePath(annotations[0])))
+            Assert.Equal((500, 375), (image.Width, image.Height));
+        var boxes = annotations.SelectMany(a => a.Objects).ToList();
+        Assert.NotEmpty(boxes);
+        Assert.All(boxes, o => Assert.Contains(o.Name, VocDataset.VocClasses));
+        Assert.All(boxes, o => Assert.InRange(o.Box.XMax, 1, 500));
+        Assert.All(boxes, o => Assert.InRange(o.Box.YMax, 1, 375));
+    }
+
+    [Theory]
+    [InlineData("500x16")]
+    [InlineData("500x")]
+    [InlineData("wide")]
+    public void BadSizesAreRejected(string size) =>
+        Assert.Equal(2, MakeVocCommand.Create().Parse(["--out", dir, "--size", size]).Invoke());
 }

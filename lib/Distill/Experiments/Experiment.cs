@@ -40,6 +40,9 @@ public sealed record Experiment : IExperiment
     /// <summary>Evaluate on the first this many test images (null: the profile's subset). Left out of the JSON when null.</summary>
     public int? TestImages { get; init; }
 
+    /// <summary>DRY RUN ONLY: the cap this run ran under (<see cref="Experiments.DryRun"/>); null, and left out of the JSON, for a real run.</summary>
+    public DryRun? DryRun { get; init; }
+
     public static JsonSerializerOptions Json => ExperimentJson.Options;
 
     [JsonIgnore]

@@ -15,6 +15,10 @@ public interface IExperiment
     int Seed { get; }
     string Profile { get; }
     int Epochs { get; }
+    int BatchSize { get; }
+
+    /// <summary>DRY RUN ONLY: the cap the run ran under (<see cref="Experiments.DryRun"/>), null for a real run.</summary>
+    DryRun? DryRun { get; }
     Training.OptimizerSpec Optimizer { get; }
     Training.ScheduleSpec Schedule { get; }
 

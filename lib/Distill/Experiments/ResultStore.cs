@@ -62,6 +62,7 @@ public sealed class ResultStore(string root)
             : Directory.EnumerateDirectories(Root)
                 .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
                 .Select(d => TRun.Open(d, default, reused: true))
+                .Where(r => Equals(r.Config.DryRun, DryRun.Current))   // dry runs and real runs never see each other
                 .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
                 .ToList();
 

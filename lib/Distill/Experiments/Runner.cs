@@ -23,13 +23,14 @@ public abstract class Runner<TConfig, TRun>(ResultStore store) where TConfig : I
 
     public TextWriter? Log { get; init; }
 
-    public TRun Run(TConfig e)
+    public TRun Run(TConfig planned)
     {
+        var e = DryRun.Apply(planned);   // unchanged unless DISTILL_DRY_RUN caps it
         e.Validate(e.Name);
         if (!Force && store.TryLoad<TConfig, TRun>(e) is { } done) return done;
         var folder = store.Begin(e, fresh: Force);
         TorchRuntime.Seed(e.Seed, TorchRuntime.Current.IsCuda);
-        return Train(e, folder);
+        return DryRun.Measured(e.DryRun, folder, planned.Epochs, planned.BatchSize, () => Train(e, folder));
     }
 
     /// <summary>Runs (or reuses) each experiment in order; teachers must come before their students.</summary>

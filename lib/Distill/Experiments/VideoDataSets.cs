@@ -10,13 +10,16 @@ namespace Distill.Experiments;
 /// <param name="Mirror">Whether training flips videos horizontally (<see cref="VideoLoaderOptions.Mirror"/>).</param>
 public sealed record VideoDataSettings(string Root, int Split, int ImageSize, int TrainSegments, int TestSegments, bool Mirror = true)
 {
-    /// <summary>Training and test sources of one request (batch size and seed from the request).</summary>
+    /// <summary>
+    /// Training and test sources of one request (batch size and seed from the request; its image counts, where given,
+    /// take the first that many videos of each list).
+    /// </summary>
     public DataSplits Open(DataRequest request)
     {
         var split = ActionSplits.Read(Root, Split);
         return new DataSplits(
-            new VideoBatchSource(split.Train, split.Classes.Count, new VideoLoaderOptions(request.BatchSize, TrainSegments, ImageSize, Train: true, request.Seed, Mirror: Mirror)),
-            new VideoBatchSource(split.Test, split.Classes.Count, VideoLoaderOptions.Test(request.BatchSize, TestSegments, ImageSize)));
+            new VideoBatchSource(split.Train.Take(request.TrainImages ?? int.MaxValue), split.Classes.Count, new VideoLoaderOptions(request.BatchSize, TrainSegments, ImageSize, Train: true, request.Seed, Mirror: Mirror)),
+            new VideoBatchSource(split.Test.Take(request.TestImages ?? int.MaxValue), split.Classes.Count, VideoLoaderOptions.Test(request.BatchSize, TestSegments, ImageSize)));
     }
 }
 

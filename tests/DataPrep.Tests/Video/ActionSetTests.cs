@@ -119,4 +119,44 @@ public sealed class ActionSetTests : IDisposable
         Assert.Contains("motions must be 1..8", Assert.Throws<ArgumentException>(() => (Tiny with { Motions = 9 }).Checked()).Message);
         Assert.Contains("must be even", Assert.Throws<ArgumentException>(() => (Tiny with { Width = 33 }).Checked()).Message);
     }
+
+    [Fact]
+    public void FastVariantsGiveUcf101sHundredAndOneClasses()
+    {
+        var classes = ActionClasses.Make(motions: 8, appearances: 10, speeds: 2, count: 101);
+        Assert.Equal(101, classes.Count);
+        Assert.Equal(101, classes.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(["TrouserMovesRight", "TrouserMovesRightFast", "TrouserMovesLeft"], classes.Take(3).Select(c => c.Name));
+        Assert.Equal(51, classes.Count(c => !c.Fast));
+        Assert.Equal(80, ActionClasses.Make(8, 10).Count);          // one speed: the classes as before, none fast
+        Assert.DoesNotContain(ActionClasses.Make(8, 10), c => c.Fast);
+        Assert.Contains("classes must be 1..80", Assert.Throws<ArgumentException>(() => ActionClasses.Make(8, 10, 1, 101)).Message);
+        Assert.Contains("speeds must be 1 or 2", Assert.Throws<ArgumentException>(() => ActionClasses.Make(8, 10, 3)).Message);
+    }
+
+    [Fact]
+    public void AFastClassMovesTwiceAsFarPerFrame()
+    {
+        // Same clip seed, so the same start draws: the fast sprite's centroid moves twice as far between frames 0 and 3.
+        double Shift(bool fast)
+        {
+            var renderer = new ActionClipRenderer(new ActionClass("Bag", 8, SpriteMotion.MovesRight, fast), Sprites.Value, 128, 64, 16, new Random(11));
+            return CentroidX(renderer, 3) - CentroidX(renderer, 0);
+        }
+        Assert.InRange(Shift(fast: true) / Shift(fast: false), 1.8, 2.2);
+    }
+
+    static double CentroidX(ActionClipRenderer renderer, int t)
+    {
+        var background = renderer.Background.ToArray();
+        var frame = new byte[background.Length];
+        renderer.Render(t, frame);
+        double sum = 0, sx = 0;
+        for (var o = 0; o < frame.Length; o += 3)
+        {
+            var change = Math.Abs(frame[o] - background[o]) + Math.Abs(frame[o + 1] - background[o + 1]) + Math.Abs(frame[o + 2] - background[o + 2]) > 30 ? 1.0 : 0.0;
+            sum += change; sx += change * (o / 3 % 128);
+        }
+        return sx / sum;
+    }
 }

@@ -5,7 +5,10 @@ namespace Distill.Data.Detection;
 /// <summary>Size and crowding of generated detection scenes.</summary>
 public sealed record VocSceneSettings
 {
+    /// <summary>Image width in pixels, and height too unless <see cref="ImageHeight"/> is given.</summary>
     public int ImageSize { get; init; } = 128;
+    /// <summary>Image height in pixels; null: square (VOC's images are mostly 500x375 or 375x500).</summary>
+    public int? ImageHeight { get; init; }
     public int MinObjects { get; init; } = 1;
     public int MaxObjects { get; init; } = 4;
     /// <summary>Smallest and largest object side in pixels.</summary>
@@ -23,8 +26,23 @@ public sealed record VocSceneSettings
     /// </summary>
     public IReadOnlyList<string>? Classes { get; init; }
 
-    /// <summary>The classes scenes hold: <see cref="Classes"/> in Fashion-MNIST label order, or all ten.</summary>
+    /// <summary>
+    /// Name the objects with PASCAL VOC's 20 classes (<see cref="VocDataset.VocClasses"/>): an article of Fashion-MNIST
+    /// label k is named class k or k + 10 at random, so a VOC-sized model (20 classes) reads the set. For checking the
+    /// VOC pipeline at its class count (e.g. a dry run), not a set whose 20 classes can all be told apart.
+    /// </summary>
+    public bool PascalClasses { get; init; }
+
+    /// <summary>The classes scenes hold: PASCAL's 20, or <see cref="Classes"/> in Fashion-MNIST label order, or all ten.</summary>
     public IReadOnlyList<string> ClassesDrawn()
+    {
+        if (PascalClasses)
+            return Classes is null ? VocDataset.VocClasses : throw new ArgumentException("PASCAL class names take all ten Fashion-MNIST classes; leave Classes out.");
+        return Articles();
+    }
+
+    /// <summary>The Fashion-MNIST classes whose articles are drawn.</summary>
+    public IReadOnlyList<string> Articles()
     {
         if (Classes is null) return FashionMnistItems.Classes;
         var unknown = Classes.Where(c => !FashionMnistItems.Classes.Contains(c)).ToList();
@@ -54,7 +72,8 @@ public sealed class VocSceneGenerator
     {
         this.items = items;
         Settings = settings ?? new VocSceneSettings();
-        var drawn = Settings.ClassesDrawn();
+        var drawn = Settings.Articles();
+        Settings.ClassesDrawn();
         candidates = Enumerable.Range(0, items.Count).Where(i => drawn.Contains(Classes[items.Label(i)])).ToArray();
     }
 
@@ -69,32 +88,33 @@ public sealed class VocSceneGenerator
     public (SKBitmap Image, VocAnnotation Annotation) Generate(string id, int seed, string extension = ".jpg")
     {
         if (candidates.Length == 0)
-            throw new InvalidOperationException($"No Fashion-MNIST items of {string.Join(", ", Settings.ClassesDrawn())} among the {items.Count} to draw scenes from.");
+            throw new InvalidOperationException($"No Fashion-MNIST items of {string.Join(", ", Settings.Articles())} among the {items.Count} to draw scenes from.");
         var rng = new Random(seed);
-        int size = Settings.ImageSize;
-        var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        int width = Settings.ImageSize, height = Settings.ImageHeight ?? width;
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);
-        DrawBackground(canvas, rng, size, Settings.Clutter);
+        DrawBackground(canvas, rng, width, height, Settings.Clutter);
 
         var objects = new List<VocObject>();
         int wanted = rng.Next(Settings.MinObjects, Settings.MaxObjects + 1);
         for (int attempt = 0; objects.Count < wanted && attempt < wanted * 30; attempt++)
         {
-            int side = rng.Next(Settings.MinObjectSize, Math.Min(Settings.MaxObjectSize, size) + 1);
-            int x = rng.Next(0, size - side + 1), y = rng.Next(0, size - side + 1);
+            int side = rng.Next(Settings.MinObjectSize, Math.Min(Settings.MaxObjectSize, Math.Min(width, height)) + 1);
+            int x = rng.Next(0, width - side + 1), y = rng.Next(0, height - side + 1);
             int item = candidates[rng.Next(candidates.Length)];
             var pixels = items.Item(item);
             if (!InkBounds(pixels, out var ink)) continue;
             double scale = (double)side / FashionMnistItems.Side;
             var box = new VocBox(Math.Max(1, Math.Floor(x + ink.Left * scale) + 1), Math.Max(1, Math.Floor(y + ink.Top * scale) + 1),
-                                 Math.Min(size, Math.Ceiling(x + ink.Right * scale)), Math.Min(size, Math.Ceiling(y + ink.Bottom * scale)));
+                                 Math.Min(width, Math.Ceiling(x + ink.Right * scale)), Math.Min(height, Math.Ceiling(y + ink.Bottom * scale)));
             if (objects.Any(o => o.Box.Iou(box) > Settings.MaxOverlap)) continue;
             DrawItem(canvas, pixels, new SKRect(x, y, x + side, y + side), rng);
             bool difficult = Math.Max(box.XMax - box.XMin + 1, box.YMax - box.YMin + 1) < Settings.DifficultBelow;
-            objects.Add(new VocObject(Classes[items.Label(item)], box, difficult));
+            int label = items.Label(item);
+            objects.Add(new VocObject(Settings.PascalClasses ? VocDataset.VocClasses[label + 10 * rng.Next(2)] : Classes[label], box, difficult));
         }
         canvas.Flush();
-        return (bitmap, new VocAnnotation(id, id + extension, size, size, 3, objects));
+        return (bitmap, new VocAnnotation(id, id + extension, width, height, 3, objects));
     }
 
     /// <summary>The smallest pixel rectangle (right/bottom exclusive) holding every pixel at or above the ink threshold.</summary>
@@ -131,25 +151,25 @@ public sealed class VocSceneGenerator
 
     static SKColor Hsv(float hue, float saturation, float value) => SKColor.FromHsv(((hue % 360) + 360) % 360, saturation, value);
 
-    static void DrawBackground(SKCanvas canvas, Random rng, int size, int clutter)
+    static void DrawBackground(SKCanvas canvas, Random rng, int width, int height, int clutter)
     {
         var a = Hsv(rng.Next(360), rng.Next(5, 40), rng.Next(30, 90));
         var b = Hsv(rng.Next(360), rng.Next(5, 40), rng.Next(30, 90));
         using var gradient = new SKPaint
         {
-            Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(size, rng.Next(size)), [a, b], SKShaderTileMode.Clamp),
+            Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, rng.Next(height)), [a, b], SKShaderTileMode.Clamp),
         };
-        canvas.DrawRect(0, 0, size, size, gradient);
+        canvas.DrawRect(0, 0, width, height, gradient);
         using var stroke = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke };
         for (int i = 0; i < clutter; i++)
         {
             stroke.Color = Hsv(rng.Next(360), rng.Next(0, 60), rng.Next(20, 100)).WithAlpha((byte)rng.Next(80, 200));
             stroke.StrokeWidth = 1 + (float)rng.NextDouble() * 3;
             if (rng.Next(2) == 0)
-                canvas.DrawLine(rng.Next(size), rng.Next(size), rng.Next(size), rng.Next(size), stroke);
+                canvas.DrawLine(rng.Next(width), rng.Next(height), rng.Next(width), rng.Next(height), stroke);
             else
             {
-                float x = rng.Next(size), y = rng.Next(size);
+                float x = rng.Next(width), y = rng.Next(height);
                 canvas.DrawRect(x, y, rng.Next(3, 12), rng.Next(3, 12), stroke);
             }
         }

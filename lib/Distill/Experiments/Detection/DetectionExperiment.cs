@@ -33,6 +33,8 @@ public sealed record DetectionExperiment : IExperiment
     public int? TestImages { get; init; }
     public int Seed { get; init; }
     public string Profile { get; init; } = Profiles.Smoke;
+    /// <summary>DRY RUN ONLY: the cap this run ran under (<see cref="Experiments.DryRun"/>); null, and left out of the JSON, for a real run.</summary>
+    public DryRun? DryRun { get; init; }
 
     [JsonIgnore]
     public string Hash => ExperimentJson.Hash(this);

@@ -42,7 +42,9 @@ public sealed class CompressedVideoKdResults
 
     internal static CompressedVideoKdResults Collect(CompressedVideoKd study, IReadOnlyList<ExperimentResult> runs)
     {
-        var splits = study.Resolve(new DataRequest(study.DataSet, study.Profile, study.BatchSize, study.Seed));
+        // The test videos the runs evaluated on: all of them, or a dry run's first few (DryRun).
+        var ran = runs[0].Config;
+        var splits = study.Resolve(new DataRequest(study.DataSet, study.Profile, ran.BatchSize, study.Seed, ran.TrainImages, ran.TestImages));
         var test = splits.Test;
         int skipped = ((VideoBatchSource)splits.Train).Skipped.Count + ((VideoBatchSource)test).Skipped.Count;
         var byName = runs.ToDictionary(r => r.Config.Name);
