@@ -13,10 +13,8 @@ namespace Distill.Losses;
 /// rows (as the Faster R-CNN box losses). Once the student beats the teacher by the margin m, only smooth-L1 remains.
 /// </summary>
 public sealed class TeacherBoundedRegression(string stage, double nu = 0.5, double margin = 0.0, double smoothL1Beta = 1.0)
-    : LossTerm(nameof(TeacherBoundedRegression))
+    : LossTerm($"{stage}_reg")
 {
-    public override string Key => $"{stage}_reg";
-
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {
         if (teachers.Count != 1) throw new ArgumentException($"{Key} is bounded by one teacher; got {teachers.Count}.");

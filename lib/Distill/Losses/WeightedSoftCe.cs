@@ -15,10 +15,8 @@ namespace Distill.Losses;
 /// student's sampled anchors or RoIs. The paper found T = 1 (no temperature) best.
 /// </summary>
 public sealed class WeightedSoftCe(string stage, double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5)
-    : LossTerm(nameof(WeightedSoftCe))
+    : LossTerm($"{stage}_cls")
 {
-    public override string Key => $"{stage}_cls";
-
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {
         if (teachers.Count != 1) throw new ArgumentException($"{Key} distils from one teacher; got {teachers.Count}.");

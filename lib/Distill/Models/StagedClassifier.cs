@@ -38,6 +38,9 @@ public class StagedClassifier : DistillModel
         Layers.InitWeights(this);
     }
 
+    /// <summary>Name of the stem-output tap (families with a stem: CIFAR ResNet, MobileNet, ImageNet ResNet).</summary>
+    public const string StemTap = "stem";
+
     /// <summary>What this model was built from.</summary>
     public ModelSpec Spec { get; }
 

@@ -35,7 +35,7 @@ public class CrossLayerKdTests
         var full = Row(CrossLayerKd.Full, seed: 2)[^1];
         Assert.Equal(Enumerable.Range(0, Smoke.EnsembleTeachers).Select(k => (int?)k), full.Teachers.Select(t => t.Seed));
         Assert.Equal("1*offline_ensemble(temperature=4)", full.Losses[1].ToString());
-        Assert.Equal("1*offline_ensemble(mean=1, temperature=4)", Row(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
+        Assert.Equal("1*offline_ensemble(mixture=mean, temperature=4)", Row(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
         Assert.Equal(new int?[] { 0 }, Row(CrossLayerKd.PlusKl, seed: 2)[^1].Teachers.Select(t => t.Seed));
         Assert.Equal(["0.1*ce", "0.9*kd(temperature=4)"], Row(CrossLayerKd.Hinton)[^1].Losses.Select(l => l.ToString()));
         Assert.Equal(2, full.Seed);

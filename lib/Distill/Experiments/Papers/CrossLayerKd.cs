@@ -126,20 +126,22 @@ public static class CrossLayerKd
         return method switch
         {
             Scratch => [Student("scratch", [Ce()], [])],
-            Hinton => [teachers[0], Student("hinton-kd", [Ce(0.1), new LossSpec(HintonKd.Name, 0.9, T(4))], one)],
-            Fsp => TwoStage(Losses.Fsp.Name, "fsp", [Ce()], []),
-            CrossLayer => TwoStage(CrossLayerGram.Name, "cross-layer", [Ce()], []),
-            PlusKl => TwoStage(CrossLayerGram.Name, "cross-layer-kl", [Ce(), new LossSpec(OfflineKl.Name, 1, T(4))], one),
-            PlusEnsemble => TwoStage(CrossLayerGram.Name, "cross-layer-mean-ensemble",
-                [Ce(), new LossSpec(OfflineEnsemble.Name, 1, new Dictionary<string, double> { ["temperature"] = 4, ["mean"] = 1 })], all),
-            Full => TwoStage(CrossLayerGram.Name, "full", [Ce(), new LossSpec(OfflineEnsemble.Name, 1, T(4))], all),
+            Hinton => [teachers[0], Student("hinton-kd", [Ce(0.1), Soft(HintonKd.Names.Kd, 0.9, 4)], one)],
+            Fsp => TwoStage(Losses.Fsp.Names.Fsp, "fsp", [Ce()], []),
+            CrossLayer => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer", [Ce()], []),
+            PlusKl => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer-kl", [Ce(), Soft(HintonKd.Names.OfflineKl, 1, 4)], one),
+            PlusEnsemble => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer-mean-ensemble",
+                [Ce(), Soft(HintonKd.Names.OfflineEnsemble, 1, 4, TeacherMixture.Mean)], all),
+            Full => TwoStage(Losses.Fsp.Names.CrossLayer, "full", [Ce(), Soft(HintonKd.Names.OfflineEnsemble, 1, 4)], all),
             _ => throw new ArgumentException($"Unknown method '{method}'. Methods: {string.Join(", ", Methods)}"),
         };
     }
 
     static LossSpec Ce(double weight = 1) => new(CrossEntropy.Name, weight);
 
-    static Dictionary<string, double> T(double temperature) => new() { ["temperature"] = temperature };
+    /// <summary>A soft-target KL preset at <paramref name="temperature"/>, with another teacher mixture than the preset's when given.</summary>
+    static LossSpec Soft(string preset, double weight, double temperature, TeacherMixture? mixture = null) =>
+        LossSpec.Of(preset, weight, new HintonKd.Parameters { Temperature = temperature, Mixture = mixture });
 
     static Experiment Config(CrossLayerSetup setup, CrossLayerPair pair, string key, ModelSpec model, int epochs, int seed,
         IReadOnlyList<LossSpec> losses) => new()
