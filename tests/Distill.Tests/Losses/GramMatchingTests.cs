@@ -48,6 +48,21 @@ public class GramMatchingTests
     }
 
     [Fact]
+    public void WithTheStemTheStemOutputIsLayerZero()
+    {
+        // the three-stage example with P as the stem tap and (F1, F2) as the stages: the same layers, the same 46.65625 + 0
+        static Taps StemAndStages(Tensor stem, params Tensor[] stages) =>
+            new(zeros(1, 10, dtype: ScalarType.Float64), stages, new Dictionary<string, Tensor> { [StagedClassifier.StemTap] = stem });
+        var fsp = new Fsp([1, 2, 2], [1, 2, 2], stem: true);
+        Assert.Equal([new LayerPair(0, 1), new LayerPair(1, 2)], fsp.Pairs);
+        var student = StemAndStages(P(), F1(), F2());
+        var teacher = StemAndStages(zeros(1, 1, 4, 4, dtype: ScalarType.Float64), F1(), F2());
+        Assert.Equal(46.65625 + 0.0, Loss(fsp, student, teacher), 12);
+        Assert.Equal(46.65625 + 9.125 + 0.0, Loss(Fsp.CrossLayer([1, 2, 2], [1, 2, 2], stem: true), student, teacher), 12);
+        Assert.Contains("No tap named 'stem'", Assert.Throws<KeyNotFoundException>(() => Loss(fsp, StagesOnly(F1(), F2()), teacher)).Message);
+    }
+
+    [Fact]
     public void CrossLayerUsesEveryPairAndSumsThem()
     {
         var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2]);

@@ -56,6 +56,29 @@ public class LossRegistryTests
     }
 
     [Fact]
+    public void ByDefaultTheGramLayersStartWithTheStemAsRepDistillersFeatureLists()
+    {
+        Assert.Equal(16, LossContext.Channels(Student).Stem);
+        var fsp = Assert.IsType<Fsp>(LossRegistry.Create(Spec("fsp"), Context(WideTeacher)));
+        Assert.True(fsp.Stem);
+        Assert.Equal([new LayerPair(0, 1), new LayerPair(1, 2), new LayerPair(2, 3)], fsp.Pairs);   // 3 FSP pairs for a CIFAR ResNet
+        Assert.Equal([16, 16, 32, 64], fsp.Adaptation.StudentChannels);
+        Assert.Equal([32, 32, 64, 128], fsp.Adaptation.TeacherChannels);
+        Assert.Equal(["stem.weight", "stage0.weight", "stage1.weight", "stage2.weight"], fsp.named_parameters().Select(p => p.name));
+        var all = Assert.IsType<Fsp>(LossRegistry.Create(Spec("cross_layer"), Context(WideTeacher)));
+        Assert.Equal([new(0, 1), new(0, 2), new(0, 3), new(1, 2), new(1, 3), new LayerPair(2, 3)], all.Pairs);
+        var far = Assert.IsType<Fsp>(LossRegistry.Create(Spec("cross_layer", new() { ["pairs"] = "non_adjacent" }), Context(WideTeacher)));
+        Assert.Equal([new(0, 2), new(0, 3), new LayerPair(1, 3)], far.Pairs);
+        var stated = Assert.IsType<Fsp>(LossRegistry.Create(
+            Spec("cross_layer", new() { ["stem"] = true, ["pairs"] = new JsonArray(new JsonArray(0, 3)) }), Context(WideTeacher)));
+        Assert.Equal([new LayerPair(0, 3)], stated.Pairs);   // stem against the last stage
+
+        var vgg = new LossContext(new ModelSpec("vgg6", 10, 1, 16), [new ModelSpec("vgg11", 10, 1, 16)], 0);
+        Assert.Contains("stem is true but vgg6 taps no stem output",
+            Assert.Throws<ArgumentException>(() => LossRegistry.Create(Spec("fsp", new() { ["stem"] = true }), vgg)).Message);
+    }
+
+    [Fact]
     public void AVggTeacherIsMatchedOnItsFirstStagesAndTheLossRuns()
     {
         var student = new ModelSpec("vgg6", 10, 1, 16);
