@@ -75,6 +75,8 @@ public static class LossConfigMigration
             var upgraded = losses.Select(l => Upgrade(l.Deserialize<LossSpec>(Experiment.Json)!)).ToList();
             config["losses"] = JsonSerializer.SerializeToNode(upgraded, Experiment.Json);
             var experiment = Experiment.FromJson(config.ToJsonString(), configPath);
+            var target = Path.Combine(root, $"{experiment.Name}-{experiment.Hash}");
+            if (Path.GetFullPath(target) == Path.GetFullPath(folder)) continue;   // nothing to migrate: same config, same hash
             File.WriteAllText(configPath, experiment.ToJson());
             var summaryPath = Path.Combine(folder, ResultStore.SummaryFile);
             if (File.Exists(summaryPath))
@@ -82,16 +84,17 @@ public static class LossConfigMigration
                 var summary = JsonNode.Parse(File.ReadAllText(summaryPath))!.AsObject();
                 summary["hash"] = experiment.Hash;
                 summary["losses"] = new JsonArray(upgraded.Select(l => (JsonNode?)l.ToString()).ToArray());
-                File.WriteAllText(summaryPath, summary.ToJsonString(Experiment.Json));
+                File.WriteAllText(summaryPath, summary.ToJsonString(SummaryJson));
             }
-            var target = Path.Combine(root, $"{experiment.Name}-{experiment.Hash}");
-            if (Path.GetFullPath(target) == Path.GetFullPath(folder)) continue;
             if (Directory.Exists(target)) throw new IOException($"Cannot rename {folder} to {target}: it exists.");
             Directory.Move(folder, target);
             renamed.Add((Path.GetFileName(folder), Path.GetFileName(target)));
         }
         return renamed;
     }
+
+    /// <summary>As the runner writes summaries (indented), without escaping the '+' of their time stamps.</summary>
+    static readonly JsonSerializerOptions SummaryJson = new(Experiment.Json) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     static bool Switch(LossSpec spec, string key, JsonValue value) => value.GetValue<double>() switch
     {

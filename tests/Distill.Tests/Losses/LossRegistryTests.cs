@@ -64,7 +64,7 @@ public class LossRegistryTests
         Assert.Equal([new LayerPair(0, 1), new LayerPair(1, 2), new LayerPair(2, 3)], fsp.Pairs);   // 3 FSP pairs for a CIFAR ResNet
         Assert.Equal([16, 16, 32, 64], fsp.Adaptation.StudentChannels);
         Assert.Equal([32, 32, 64, 128], fsp.Adaptation.TeacherChannels);
-        Assert.Equal(["stem.weight", "stage0.weight", "stage1.weight", "stage2.weight"], fsp.named_parameters().Select(p => p.name));
+        Assert.Equal(["adaptation.stem.weight", "adaptation.stage0.weight", "adaptation.stage1.weight", "adaptation.stage2.weight"], fsp.named_parameters().Select(p => p.name));
         var all = Assert.IsType<Fsp>(LossRegistry.Create(Spec("cross_layer"), Context(WideTeacher)));
         Assert.Equal([new(0, 1), new(0, 2), new(0, 3), new(1, 2), new(1, 3), new LayerPair(2, 3)], all.Pairs);
         var far = Assert.IsType<Fsp>(LossRegistry.Create(Spec("cross_layer", new() { ["pairs"] = "non_adjacent" }), Context(WideTeacher)));
