@@ -220,14 +220,9 @@ public sealed class HintonKd : LossTerm
     static void Preset(string name, TeacherMixture mixture) => LossRegistry.Register<Parameters>(name, (p, context) =>
     {
         var chosen = p.Mixture ?? mixture;
-        int teachers = 0;
-        if (chosen == TeacherMixture.Dirichlet)
-        {
-            var ctx = LossRegistry.RequireContext(name, context);
-            teachers = ctx.Teachers.Count;
-            if (teachers == 0) throw new ArgumentException($"Loss term '{name}' needs at least one teacher; the experiment lists none.");
-            return new HintonKd(p.Temperature ?? 4.0, chosen, p.Weights, teachers, ctx.Seed, name);
-        }
-        return new HintonKd(p.Temperature ?? 4.0, chosen, p.Weights, key: name);
+        if (chosen != TeacherMixture.Dirichlet) return new HintonKd(p.Temperature ?? 4.0, chosen, p.Weights, key: name);
+        var ctx = LossRegistry.RequireContext(name, context);
+        if (ctx.Teachers.Count == 0) throw new ArgumentException($"Loss term '{name}' needs at least one teacher; the experiment lists none.");
+        return new HintonKd(p.Temperature ?? 4.0, chosen, p.Weights, ctx.Teachers.Count, ctx.Seed, name);
     });
 }
