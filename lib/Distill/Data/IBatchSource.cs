@@ -23,6 +23,9 @@ public interface IBatchSource
 
     int BatchSize { get; }
 
+    /// <summary>Batches <see cref="Epoch"/> yields: what a learning-rate schedule counts as one epoch's steps.</summary>
+    int BatchesPerEpoch { get; }
+
     /// <summary>Number of classes of the labels.</summary>
     int NumClasses { get; }
 

@@ -101,8 +101,9 @@ public static class Profiles
 {
     public const string Smoke = "smoke";
     public const string Cpu = "cpu";
+    public const string CpuFull = "cpu-full";
     public const string Paper = "paper";
-    public static readonly IReadOnlyList<string> All = [Smoke, Cpu, Paper];
+    public static readonly IReadOnlyList<string> All = [Smoke, Cpu, CpuFull, Paper];
 
     /// <summary>The error for a profile that a study does not define (e.g. "cpu" outside notebook 02).</summary>
     public static ArgumentException NotDefined(string profile, string study, params string[] defined) =>

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using Distill.Models.Detection;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ public static class BoxDrawing
         {
             using var scope = NewDisposeScope();
             int height = (int)image.shape[1], width = (int)image.shape[2];
-            var rgb = (image.detach().cpu().clamp(0, 1) * 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().data<byte>().ToArray();
+            var rgb = image.detach().cpu().Clamp(0, 1).Times(255.0).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().data<byte>().ToArray();
             var rgba = new byte[width * height * 4];
             for (int p = 0; p < width * height; p++)
             {

@@ -35,7 +35,7 @@ public sealed record OptimizerSpec(
             "sgd" => Nesterov && !(Momentum > 0)
                 ? throw new ArgumentException("Nesterov momentum needs momentum > 0")
                 : new HeldSgd(parameters, LearningRate, Momentum, dampening: 0, weightDecay: WeightDecay, nesterov: Nesterov),
-            "adam" => optim.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
+            "adam" => new HeldAdam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
             _ => throw new ArgumentException($"Unknown optimiser '{Kind}'. Known: sgd, adam"),
         };
     }

@@ -56,13 +56,15 @@ public sealed class Trainer
 
     public OptimizerHelper Optimizer => optimizer;
 
-    public int StepsPerEpoch => (train.Count + train.BatchSize - 1) / train.BatchSize;
+    /// <summary>Optimiser steps per epoch: the batches the training source yields (a dropped last partial batch is no step).</summary>
+    public int StepsPerEpoch => train.BatchesPerEpoch;
 
     /// <summary>The seed of epoch <paramref name="epoch"/>'s random generators: a fixed mix of run seed and epoch.</summary>
     public static int EpochSeed(int seed, int epoch) => unchecked((int)((uint)seed * 2654435761u ^ (uint)(epoch + 1) * 40503u));
 
     public TrainingResult Fit()
     {
+        TorchThreads.ApplyHere();
         var history = new List<EpochMetrics>();
         string? last = null;
         if (checkpoints?.RestoreLatest(distiller, optimizer) is { } restored)
@@ -142,6 +144,7 @@ public sealed class Trainer
     /// <summary>Mean cross-entropy, top-1 and top-5 accuracy of <paramref name="model"/> on every batch of epoch 0 of <paramref name="source"/>.</summary>
     public static (double Loss, double Top1, double Top5) Evaluate(Models.DistillModel model, IBatchSource source, DeviceTuning? tuning = null)
     {
+        TorchThreads.ApplyHere();
         bool wasTraining = model.training;
         model.eval();
         var device = TorchRuntime.Current.Device;

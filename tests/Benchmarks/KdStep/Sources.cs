@@ -14,6 +14,7 @@ public sealed class FixedBatchSource(Tensor images, Tensor labels, int steps, in
     public int WarmupSteps => warmupSteps;
     public int Count => steps * BatchSize;
     public int BatchSize => (int)labels.shape[0];
+    public int BatchesPerEpoch => steps;
     public int NumClasses => numClasses;
     public (int Channels, int Height, int Width) Shape => ((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
 
@@ -38,6 +39,7 @@ public sealed class CastSource(IBatchSource inner, ScalarType dtype) : IBatchSou
 {
     public int Count => inner.Count;
     public int BatchSize => inner.BatchSize;
+    public int BatchesPerEpoch => inner.BatchesPerEpoch;
     public int NumClasses => inner.NumClasses;
     public (int Channels, int Height, int Width) Shape => inner.Shape;
 

@@ -109,4 +109,20 @@ public class CrossLayerKdTests
             CrossLayerKd.Row(Smoke with { Profile = Profiles.Cpu }, Smoke.Pairs[0], CrossLayerKd.Scratch, 0)[0].Hash);
         Assert.Contains("cpu profile runs on fashion-mnist only", Assert.Throws<ArgumentException>(() => CrossLayerKd.Setup(Profiles.Cpu, "cifar100")).Message);
     }
+
+    [Fact]
+    public void CpuFullProfileIsTheCpuRecipeOnAllOfFashionMnistForFifteenEpochs()
+    {
+        var cpu = CrossLayerKd.Setup(Profiles.Cpu);
+        var full = CrossLayerKd.Setup(Profiles.CpuFull);
+        Assert.Equal(cpu.Pairs, full.Pairs);
+        Assert.Equal((15, 5, 128, 0.1, 3), (full.Epochs, full.Stage1Epochs, full.BatchSize, full.LearningRate, full.EnsembleTeachers));
+        Assert.Equal(new[] { 0, 1, 2 }, full.Seeds);
+        Assert.Equal((null, null), (full.TrainImages, full.TestImages));   // all 60,000 / 10,000
+        var row = CrossLayerKd.Row(full, full.Pairs[0], CrossLayerKd.Fsp, 2);
+        Assert.All(row, e => Assert.Equal((Profiles.CpuFull, (int?)null), (e.Profile, e.TrainImages)));
+        Assert.Equal([15, 15, 15, 5, 15], row.Select(e => e.Epochs));
+        Assert.DoesNotContain(CrossLayerKd.Row(cpu, cpu.Pairs[0], CrossLayerKd.Fsp, 2).Select(e => e.Hash), h => row.Any(e => e.Hash == h));
+        Assert.Contains("cpu-full profile runs on fashion-mnist only", Assert.Throws<ArgumentException>(() => CrossLayerKd.Setup(Profiles.CpuFull, "cifar100")).Message);
+    }
 }

@@ -29,7 +29,7 @@ static class Fixtures
     public static void Initialize(int seed)
     {
         TorchRuntime.Initialize(seed, quiet: true);
-        TorchSharp.torch.set_num_threads(1);
+        TorchThreads.Set(1);
     }
 
     public static Experiment Experiment(string name, int epochs = 2, params LossSpec[] losses) => new()

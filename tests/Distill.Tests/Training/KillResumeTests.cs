@@ -52,7 +52,7 @@ public class KillResumeTests
         var expected = TrainChild.Trainer(straight, folder: null, progress: null, TextWriter.Null).Fit();
         var lines = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"));
         Assert.Equal(TrainChild.Epochs, lines.Count);
-        for (int e = 0; e < TrainChild.Epochs; e++) Assert.True(expected.History[e].SameResultAs(lines[e]), $"epoch {e} metrics differ");
+        for (int e = 0; e < TrainChild.Epochs; e++) Assert.True(expected.History[e].SameResultAs(lines[e]), $"epoch {e} metrics differ: in-process {expected.History[e].ToJsonLine()} vs child {lines[e].ToJsonLine()}");
         using var restored = TrainChild.Build();
         Checkpoint.Restore(Path.Combine(checkpoints, "epoch-0003.ckpt"), restored, optimizer: null);
         Fixtures.AssertSameWeights(Fixtures.Weights(straight), Fixtures.Weights(restored));

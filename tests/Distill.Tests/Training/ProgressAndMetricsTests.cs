@@ -79,6 +79,32 @@ public class ProgressAndMetricsTests
         }
     }
 
+    [Fact]
+    public void TheScheduleCountsTheStepsTheLoaderRunsWhenItDropsTheLastPartialBatch()
+    {
+        // 100 images in batches of 16, the last 4 dropped: 6 steps per epoch, not 7. Cosine over 2 epochs, so the last step
+        // (epoch 1, step 5) sits at 11/12 of the run: lr = 0.1 * (1 + cos(pi * 11/12)) / 2.
+        var reports = new List<TrainingProgress>();
+        TorchRuntime.Seed(7, cudaToo: false);
+        using var distiller = new Distiller(new TinyNet(Fixtures.Spec), [], [(new CrossEntropy(), 1.0)]);
+        var trainer = new Trainer(distiller, new SyntheticSource(100, 16, 1, dropLast: true), new SyntheticSource(40, 16, 2), new TrainerOptions
+        {
+            Epochs = 2,
+            Optimizer = OptimizerSpec.Sgd(0.1),
+            Schedule = ScheduleSpec.Cosine(),
+            Seed = 1,
+            CheckEvery = 3,
+            Progress = new ProgressHook<TrainingProgress>(reports.Add),
+            Log = TextWriter.Null,
+        });
+        Assert.Equal(6, trainer.StepsPerEpoch);
+        var history = trainer.Fit().History;
+        Assert.All(reports, r => Assert.Equal(6, r.StepsPerEpoch));
+        Assert.Equal([3, 6, 6, 3, 6, 6], reports.Select(r => r.Step));
+        Assert.Equal(0.05 * (1 + Math.Cos(Math.PI * 11 / 12)), history[1].LearningRate, tolerance: 1e-15);
+        AssertCount(history[0].TrainTop1, 96);
+    }
+
     static void AssertCount(double fraction, int total) =>
         Assert.Equal(Math.Round(fraction * total), fraction * total, tolerance: 1e-9);
 

@@ -12,12 +12,14 @@ sealed class SyntheticSource : IBatchSource
 {
     readonly Tensor images, labels;
     readonly int seed;
+    readonly bool dropLast;
 
-    public SyntheticSource(int count, int batchSize, int seed)
+    public SyntheticSource(int count, int batchSize, int seed, bool dropLast = false)
     {
         Count = count;
         BatchSize = batchSize;
         this.seed = seed;
+        this.dropLast = dropLast;
         using var g = new Generator((ulong)seed);
         var x = randn([count, 1, 8, 8], generator: g);
         using var quadrants = x.reshape(count, 2, 4, 2, 4).mean([2, 4]).reshape(count, 4);
@@ -27,6 +29,7 @@ sealed class SyntheticSource : IBatchSource
 
     public int Count { get; }
     public int BatchSize { get; }
+    public int BatchesPerEpoch => dropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
     public int NumClasses => 4;
     public (int Channels, int Height, int Width) Shape => (1, 8, 8);
 
@@ -35,7 +38,7 @@ sealed class SyntheticSource : IBatchSource
         using var g = new Generator((ulong)(seed * 1000 + epoch));
         var order = randperm(Count, generator: g);
         var device = TorchRuntime.Current.Device;
-        for (int start = 0; start < Count; start += BatchSize)
+        for (int start = 0; start < BatchesPerEpoch * BatchSize && start < Count; start += BatchSize)
         {
             using var idx = order.narrow(0, start, Math.Min(BatchSize, Count - start));
             yield return new Batch(images.index_select(0, idx).to(device), labels.index_select(0, idx).to(device));

@@ -73,6 +73,7 @@ public sealed class VideoBatchSource : IBatchSource
 
     public int Count => videos.Count;
     public int BatchSize => Options.BatchSize;
+    public int BatchesPerEpoch => (Count + BatchSize - 1) / BatchSize;
     public int NumClasses { get; }
     public (int Channels, int Height, int Width) Shape => (Options.Segments * StreamLayout.Channels, Options.ImageSize, Options.ImageSize);
 

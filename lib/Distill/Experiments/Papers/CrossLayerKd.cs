@@ -62,7 +62,9 @@ public static class CrossLayerKd
     /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "cpu" (the
     /// largest run that fits 2 CPU cores in about an hour, for machines without a GPU): the paper's ResNet-32 -> ResNet-8
     /// on the first 10,240 Fashion-MNIST training and 5,000 test images, 10 epochs (stage 1: 4), three seeds and three
-    /// ensemble teachers. "paper":
+    /// ensemble teachers. "cpu-full" (issue 18: the same pair and recipe on all 60,000 / 10,000 images, 15 epochs, stage 1:
+    /// 5; days on 2 cores, measured once and committed): at 10,240 images the teacher was not ahead of the student from
+    /// scratch, so nothing could be distilled. "paper":
     /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
     /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
     /// 1 in smoke, 3 in cpu and paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
@@ -90,12 +92,18 @@ public static class CrossLayerKd
             if (!dataSet.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"The {profile} profile runs on fashion-mnist only (got '{dataSet}'); use the paper profile for {dataSet}.");
             int[] Seeds(int byDefault) => Enumerable.Range(0, seeds == 0 ? byDefault : seeds).ToArray();
-            return profile == Profiles.Smoke
-                ? new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null)], Epochs: 2, Stage1Epochs: 1,
-                    BatchSize: 64, LearningRate: 0.05, Seeds: Seeds(1), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512)
-                : new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet32", "resnet8", 10, 1, 28, null)], Epochs: 10, Stage1Epochs: 4,
+            var resnet = Pair("fmnist", "fashion-mnist", "resnet32", "resnet8", 10, 1, 28, null);
+            return profile switch
+            {
+                Profiles.Smoke => new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null)], Epochs: 2,
+                    Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05, Seeds: Seeds(1), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512),
+                Profiles.Cpu => new CrossLayerSetup(profile, [resnet], Epochs: 10, Stage1Epochs: 4,
                     BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000,
-                    GramStem: false);   // measured and committed with stage-only Gram matrices
+                    GramStem: false),   // measured and committed with stage-only Gram matrices
+                _ => new CrossLayerSetup(profile, [resnet], Epochs: 15, Stage1Epochs: 5,
+                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3,
+                    GramStem: false),   // its runs were started with stage-only Gram matrices; null measures RepDistiller's stem instead
+            };
         }
         IReadOnlyList<CrossLayerPair> pairs = dataSet.ToLowerInvariant() switch
         {
@@ -188,18 +196,22 @@ public static class CrossLayerKd
         TestImages = setup.TestImages,
     };
 
-    /// <summary>Name of notebook 02's committed store of measured runs (see <see cref="ResultStore.Measured"/>).</summary>
+    /// <summary>Name of notebook 02's committed store of the cpu profile's measured runs (see <see cref="ResultStore.Measured"/>).</summary>
     public const string MeasuredStore = "02-cross-layer-kd";
 
+    /// <summary>Name of the committed store of the cpu-full profile's measured runs.</summary>
+    public const string MeasuredFullStore = "02-cross-layer-kd-full";
+
     /// <summary>
-    /// Where a profile's runs are kept: the cpu profile's runs were measured once and committed (an hour on 2 cores), so
-    /// they come from notebooks/measured/02-cross-layer-kd unless DISTILL_RESULTS says otherwise; the others use
-    /// <see cref="ResultStore.Default"/>.
+    /// Where a profile's runs are kept: the cpu and cpu-full profiles' runs were measured once and committed (an hour and
+    /// days on 2 cores), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
+    /// otherwise; the others use <see cref="ResultStore.Default"/>.
     /// </summary>
-    public static ResultStore StoreFor(string profile) =>
-        profile == Profiles.Cpu && ResultStore.ConfiguredRoot is null && ResultStore.Measured(MeasuredStore) is { } measured
-            ? measured
-            : ResultStore.Default;
+    public static ResultStore StoreFor(string profile)
+    {
+        string? name = profile switch { Profiles.Cpu => MeasuredStore, Profiles.CpuFull => MeasuredFullStore, _ => null };
+        return name is not null && ResultStore.ConfiguredRoot is null && ResultStore.Measured(name) is { } measured ? measured : ResultStore.Default;
+    }
 
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
     public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)

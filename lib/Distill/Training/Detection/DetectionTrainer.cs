@@ -84,6 +84,7 @@ public sealed class DetectionTrainer
     /// <summary>Trains the remaining epochs (all, or those after the newest checkpoint) and returns every epoch's metrics.</summary>
     public IReadOnlyList<DetectionEpochMetrics> Fit()
     {
+        TorchThreads.ApplyHere();
         var history = new List<DetectionEpochMetrics>();
         if (checkpoints?.RestoreLatest(trainee, optimizer) is { } restored)
         {
@@ -148,6 +149,7 @@ public sealed class DetectionTrainer
     /// <summary>VOC AP at IoU 0.5 of <paramref name="model"/> on <paramref name="source"/>: 11-point and area, from one pass of detection.</summary>
     public static (VocEvaluation ElevenPoint, VocEvaluation Area) Evaluate(FasterRcnn model, VocDetectionSource source, Device? device = null)
     {
+        TorchThreads.ApplyHere();
         bool wasTraining = model.training;
         model.eval();
         try
