@@ -115,6 +115,7 @@ public class CrossLayerKdTests
     {
         var cpu = CrossLayerKd.Setup(Profiles.Cpu);
         var full = CrossLayerKd.Setup(Profiles.CpuFull);
+        Assert.False(full.GramStem);   // started with stage-only Gram matrices
         Assert.Equal(cpu.Pairs, full.Pairs);
         Assert.Equal((15, 5, 128, 0.1, 3), (full.Epochs, full.Stage1Epochs, full.BatchSize, full.LearningRate, full.EnsembleTeachers));
         Assert.Equal(new[] { 0, 1, 2 }, full.Seeds);
