@@ -143,7 +143,7 @@ public static class CrossLayerKd
         Experiment Student(string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by, string? start = null) =>
             Config(setup, pair, key, pair.Student, setup.Epochs, seed, losses) with { Teachers = by, StartFrom = start };
         Experiment Stage1(string gram) =>
-            Config(setup, pair, $"stage1-{gram.Replace('_', '-')}", pair.Student, setup.Stage1Epochs, seed, [Gram(setup, pair, gram)]) with { Teachers = one };
+            Config(setup, pair, Stage1Key(Gram(setup, pair, gram)), pair.Student, setup.Stage1Epochs, seed, [Gram(setup, pair, gram)]) with { Teachers = one };
         Experiment[] TwoStage(string gram, string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by)
         {
             var first = Stage1(gram);
@@ -164,6 +164,18 @@ public static class CrossLayerKd
     }
 
     static LossSpec Ce(double weight = 1) => new(CrossEntropy.Name, weight);
+
+    /// <summary>
+    /// The stage-1 experiment's key: "stage1-fsp" or "stage1-cross-layer", with "-stem" when the stem is included and
+    /// "-non-adjacent" for those pairs. Stage 2 names its start by experiment name, so a stage-1 choice must change the
+    /// name for the stage-2 configs (and their hashes) to change with it.
+    /// </summary>
+    static string Stage1Key(LossSpec gram)
+    {
+        var p = LossRegistry.Bind<Losses.Fsp.Parameters>(gram);
+        return $"stage1-{gram.Name.Replace('_', '-')}" + (p.Stem == true ? "-stem" : "") +
+               (p.Pairs?.Rule is PairRule.NonAdjacent ? "-non-adjacent" : p.Pairs?.Rule is PairRule.Adjacent ? "-adjacent" : "");
+    }
 
     /// <summary>
     /// The stage-1 Gram term: the stem stated (the setup's choice, or whether both networks tap one), so the config says
