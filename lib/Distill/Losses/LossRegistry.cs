@@ -33,6 +33,7 @@ public static class LossRegistry
     /// </summary>
     public static readonly JsonSerializerOptions ParameterJson = new()
     {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),   // Bind reads the allowed keys before any (de)serialisation
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
