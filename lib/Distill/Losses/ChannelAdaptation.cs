@@ -15,7 +15,10 @@ public sealed class ChannelAdaptation : nn.Module
 {
     readonly nn.Module<Tensor, Tensor>?[] byStage;
 
-    public ChannelAdaptation(IReadOnlyList<int> studentChannels, IReadOnlyList<int> teacherChannels) : base(nameof(ChannelAdaptation))
+    /// <param name="studentChannels">Channels of each student layer.</param>
+    /// <param name="teacherChannels">Channels of each teacher layer, matched one to one.</param>
+    /// <param name="stem">Whether layer 0 is the stem output (its convolution is named "stem"; stage i's is "stage{i}" either way).</param>
+    public ChannelAdaptation(IReadOnlyList<int> studentChannels, IReadOnlyList<int> teacherChannels, bool stem = false) : base(nameof(ChannelAdaptation))
     {
         if (studentChannels.Count != teacherChannels.Count)
             throw new ArgumentException(
@@ -31,7 +34,7 @@ public sealed class ChannelAdaptation : nn.Module
         {
             if (StudentChannels[i] == TeacherChannels[i]) continue;
             var conv = nn.Conv2d(StudentChannels[i], TeacherChannels[i], kernel_size: 1, bias: false);
-            register_module($"stage{i}", conv);   // parameter name: stage{i}.weight
+            register_module(stem ? (i == 0 ? "stem" : $"stage{i - 1}") : $"stage{i}", conv);   // parameter name: stem.weight, stage{i}.weight
             byStage[i] = conv;
         }
     }

@@ -37,12 +37,12 @@ public static class DetectionDistillation
     public static IReadOnlyList<LossSpec> ChenEtAl(double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5,
                                                    double nu = 0.5, double margin = 0.0, double lambda = 1.0, double gamma = 0.5)
     {
-        var cls = new Dictionary<string, double> { ["mu"] = mu, ["temperature"] = temperature, ["background_weight"] = backgroundWeight };
-        var reg = new Dictionary<string, double> { ["nu"] = nu, ["margin"] = margin };
+        var cls = new WeightedSoftCe.Parameters { Mu = mu, Temperature = temperature, BackgroundWeight = backgroundWeight };
+        var reg = new TeacherBoundedRegression.Parameters { Nu = nu, Margin = margin };
         return
         [
-            new LossSpec("rpn_cls", 1.0, cls), new LossSpec("rpn_reg", lambda, reg),
-            new LossSpec("rcn_cls", 1.0, cls), new LossSpec("rcn_reg", lambda, reg),
+            LossSpec.Of("rpn_cls", 1.0, cls), LossSpec.Of("rpn_reg", lambda, reg),
+            LossSpec.Of("rcn_cls", 1.0, cls), LossSpec.Of("rcn_reg", lambda, reg),
             new LossSpec(Hint, gamma),
         ];
     }
@@ -63,9 +63,12 @@ public sealed class DetectionHint : DetectionLossTerm
         RegisterComponents();
     }
 
+    /// <summary>Config parameters of the detection "hint": none (it always reads the backbone maps).</summary>
+    public sealed record Parameters;
+
     public static DetectionHint Create(LossSpec spec, int studentChannels, int teacherChannels)
     {
-        LossRegistry.CheckParameters(spec);
+        LossRegistry.Bind<Parameters>(spec);   // rejects any key
         return new DetectionHint(studentChannels, teacherChannels);
     }
 

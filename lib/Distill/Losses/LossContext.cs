@@ -7,14 +7,14 @@ namespace Distill.Losses;
 
 /// <summary>
 /// What a loss factory may need beyond its own parameters: the student's and the teachers' model specs (the Gram
-/// terms of FSP / cross-layer KD build their 1x1 adaptations from the stage channel counts of both) and the
+/// terms of FSP / cross-layer KD and hints build their 1x1 adaptations from the tap channel counts of both) and the
 /// experiment's seed (the offline ensemble's weight sequence). Everything here is a function of the experiment
 /// config, so a term rebuilt from the config (to reload a checkpoint) has exactly the shape it was trained with.
 /// Teachers are resolved lazily: terms that do not read them never trigger the look-up.
 /// </summary>
 public sealed class LossContext
 {
-    static readonly ConcurrentDictionary<ModelSpec, IReadOnlyList<int>> Probed = new();
+    static readonly ConcurrentDictionary<ModelSpec, TapChannels> Probed = new();
     readonly Lazy<IReadOnlyList<ModelSpec>> teachers;
 
     /// <param name="student">The student's spec.</param>
@@ -34,13 +34,13 @@ public sealed class LossContext
     public int Seed { get; }
 
     /// <summary>
-    /// Channel count of every stage tap of the zoo model <paramref name="spec"/>, read from one probe forward pass of a
-    /// single zero image on the CPU (cached per spec). The probe leaves libtorch's global generator as it found it, so
-    /// building a term consumes the same random numbers whether or not the channels were cached.
+    /// Channel counts of the taps of the zoo model <paramref name="spec"/>, read from one probe forward pass of a single
+    /// zero image on the CPU (cached per spec). The probe leaves libtorch's global generator as it found it, so building a
+    /// term consumes the same random numbers whether or not the channels were cached.
     /// </summary>
-    public static IReadOnlyList<int> StageChannels(ModelSpec spec) => Probed.GetOrAdd(spec, Probe);
+    public static TapChannels Channels(ModelSpec spec) => Probed.GetOrAdd(spec, Probe);
 
-    static IReadOnlyList<int> Probe(ModelSpec spec)
+    static TapChannels Probe(ModelSpec spec)
     {
         var rngState = torch.random.get_rng_state();
         try
@@ -49,7 +49,11 @@ public sealed class LossContext
             using var noGrad = no_grad();
             using var model = ModelZoo.Create(spec);
             model.eval();
-            return ChannelAdaptation.ChannelsOf(model.call(zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize)));
+            var taps = model.call(zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize));
+            return new TapChannels(
+                taps.Named.TryGetValue(StagedClassifier.StemTap, out var stem) ? (int)stem.shape[1] : null,
+                ChannelAdaptation.ChannelsOf(taps),
+                taps.Named.Where(t => t.Value.dim() >= 2).ToDictionary(t => t.Key, t => (int)t.Value.shape[1]));
         }
         finally
         {
@@ -64,3 +68,9 @@ public sealed class LossContext
             ? Teachers[0]
             : throw new ArgumentException($"Loss term '{term}' needs exactly one teacher; the experiment lists {Teachers.Count}.");
 }
+
+/// <summary>Channel counts of a model's taps (dimension 1 of each).</summary>
+/// <param name="Stem">The stem output's channels, or null when the model taps no stem.</param>
+/// <param name="Stages">Every stage output's channels, in order.</param>
+/// <param name="Named">Every named tap's channels (features for [N, features] taps), by name.</param>
+public sealed record TapChannels(int? Stem, IReadOnlyList<int> Stages, IReadOnlyDictionary<string, int> Named);

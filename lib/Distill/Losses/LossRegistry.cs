@@ -1,70 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Distill.Losses;
 
 /// <summary>
 /// Builds loss terms from their data description (<see cref="LossSpec"/>), so that experiment configs stay data
-/// (torchdistill's registry idea). Each loss file registers its names in <see cref="Terms"/>. Terms that need more than
-/// their parameters (stage channels of student and teachers, the number of teachers, the seed) read a
-/// <see cref="LossContext"/>.
+/// (torchdistill's registry idea). Each loss file registers its names in <see cref="Terms"/> with the record its
+/// parameters bind to. Terms that need more than their parameters (tap channels of student and teachers, the number
+/// of teachers, the seed) read a <see cref="LossContext"/>.
 /// </summary>
 public static class LossRegistry
 {
-    static readonly Dictionary<string, Func<LossSpec, LossContext?, LossTerm>> Factories = new(StringComparer.OrdinalIgnoreCase);
+    static readonly Registry<Func<LossSpec, LossContext?, LossTerm>> Factories = new("loss term");
 
     static LossRegistry()
     {
         foreach (var register in Terms) register();
     }
 
-    /// <summary>One entry per loss file; each calls <see cref="Register"/> for its names.</summary>
+    /// <summary>One entry per loss file; each calls <see cref="Register{T}"/> for its names.</summary>
     static readonly Action[] Terms =
     [
         CrossEntropy.RegisterIn,
         HintonKd.RegisterIn,
-        MultiTeacher.RegisterIn,
         Fsp.RegisterIn,
-        CrossLayerGram.RegisterIn,
-        OfflineKl.RegisterIn,
-        OfflineEnsemble.RegisterIn,
+        Hint.RegisterIn,
     ];
 
-    /// <summary>Registers a term built from its parameters alone.</summary>
-    public static void Register(string name, Func<LossSpec, LossTerm> factory) => Factories[name] = (spec, _) => factory(spec);
+    /// <summary>
+    /// JSON form of parameter records: snake_case names ("label_smoothing", "max_pooling"), enums as snake_case strings
+    /// ("non_adjacent"), null fields (= the term's default) left out.
+    /// </summary>
+    public static readonly JsonSerializerOptions ParameterJson = new()
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),   // Bind reads the allowed keys before any (de)serialisation
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
 
-    /// <summary>Registers a term that needs the experiment's <see cref="LossContext"/> (null when the caller has none).</summary>
-    public static void Register(string name, Func<LossSpec, LossContext?, LossTerm> factory) => Factories[name] = factory;
-
-    public static IReadOnlyCollection<string> Names => Factories.Keys;
+    /// <summary>
+    /// Registers the term <paramref name="name"/>: its parameters bind to <typeparamref name="TParameters"/> (unknown keys
+    /// are errors naming the key, the term and the allowed keys); <paramref name="create"/> gets the record and the
+    /// experiment's context (null when the caller has none).
+    /// </summary>
+    public static void Register<TParameters>(string name, Func<TParameters, LossContext?, LossTerm> create) where TParameters : new() =>
+        Factories.Register(name, (spec, context) => create(Bind<TParameters>(spec), context));
 
     /// <summary>Builds the term <paramref name="spec"/> names; <paramref name="context"/> is required by the terms that read it.</summary>
-    public static LossTerm Create(LossSpec spec, LossContext? context = null) =>
-        Factories.TryGetValue(spec.Name, out var factory)
-            ? factory(spec, context)
-            : throw new ArgumentException($"Unknown loss term '{spec.Name}'. Known: {string.Join(", ", Factories.Keys.Order())}");
+    public static LossTerm Create(LossSpec spec, LossContext? context = null) => Factories[spec.Name](spec, context);
 
-    /// <summary>The context, or a clear error naming the term that needs it.</summary>
-    public static LossContext RequireContext(LossSpec spec, LossContext? context) =>
-        context ?? throw new ArgumentException(
-            $"Loss term '{spec.Name}' is built from the experiment's models (student and teacher specs); create it with a LossContext.");
-
-    /// <summary>A 0/1 switch parameter; anything else is an error naming the term.</summary>
-    public static bool Flag(LossSpec spec, string key)
+    /// <summary>The parameters of <paramref name="spec"/> as <typeparamref name="T"/>; every error names the term.</summary>
+    public static T Bind<T>(LossSpec spec) where T : new()
     {
-        double v = spec.Get(key, 0);
-        return v switch
-        {
-            0 => false,
-            1 => true,
-            _ => throw new ArgumentException($"Loss term '{spec.Name}': parameter '{key}' is a switch (0 or 1), got {v}."),
-        };
-    }
-
-    /// <summary>Rejects parameters a term does not understand, so a typo in a config is an error, not a silent default.</summary>
-    public static void CheckParameters(LossSpec spec, params string[] known)
-    {
-        var unknown = spec.Parameters.Keys.Where(k => !known.Contains(k, StringComparer.Ordinal)).ToList();
+        var allowed = ParameterJson.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToArray();
+        var unknown = spec.Parameters.Select(p => p.Key).Where(k => !allowed.Contains(k, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException(
                 $"Loss term '{spec.Name}' has no parameter(s) {string.Join(", ", unknown)}. " +
-                $"Known: {(known.Length == 0 ? "none" : string.Join(", ", known))}");
+                $"Allowed: {(allowed.Length == 0 ? "none" : string.Join(", ", allowed))}.");
+        try
+        {
+            return spec.Parameters.Deserialize<T>(ParameterJson) ?? new T();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ArgumentException($"Loss term '{spec.Name}': parameter {(e as JsonException)?.Path ?? ""} {e.Message}", e);
+        }
     }
+
+    /// <summary>The context, or a clear error naming the term that needs it.</summary>
+    public static LossContext RequireContext(string term, LossContext? context) =>
+        context ?? throw new ArgumentException(
+            $"Loss term '{term}' is built from the experiment's models (student and teacher specs); create it with a LossContext.");
 }

@@ -9,12 +9,12 @@ namespace Distill.Losses;
 /// label-only terms) and the labels. A term may own parameters (e.g. a 1x1 adaptation conv) that are trained
 /// with the student and are not part of the student.
 /// </summary>
-public abstract class LossTerm : nn.Module
+/// <param name="key">The term's one name: its config name (e.g. "kd", "fsp", "offline_ensemble") and the key its
+/// value is logged under in metrics and charts.</param>
+public abstract class LossTerm(string key) : nn.Module(key)
 {
-    protected LossTerm(string name) : base(name) { }
-
-    /// <summary>Short name used in metrics and charts, e.g. "ce", "kd", "fsp".</summary>
-    public abstract string Key { get; }
+    /// <summary>The term's name in configs, metrics and charts, e.g. "ce", "kd", "fsp".</summary>
+    public string Key { get; } = key;
 
     public abstract Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels);
 }

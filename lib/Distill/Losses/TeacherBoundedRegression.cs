@@ -16,11 +16,21 @@ namespace Distill.Losses;
 public sealed class TeacherBoundedRegression(DetectionStage stage, double nu = 0.5, double margin = 0.0)
     : DetectionLossTerm(nameof(TeacherBoundedRegression))
 {
-    /// <summary>The parameters a config may give ("nu", "margin"): the term of <paramref name="stage"/>.</summary>
+    /// <summary>Config parameters of "rpn_reg" and "rcn_reg" (null: Chen et al.'s value).</summary>
+    public sealed record Parameters
+    {
+        /// <summary>Weight of the teacher bound L_b beside smooth-L1 (default 0.5).</summary>
+        public double? Nu { get; init; }
+
+        /// <summary>Margin m by which the student must beat the teacher's squared error (default 0).</summary>
+        public double? Margin { get; init; }
+    }
+
+    /// <summary>The term of <paramref name="stage"/> from its config entry.</summary>
     public static TeacherBoundedRegression Create(DetectionStage stage, LossSpec spec)
     {
-        LossRegistry.CheckParameters(spec, "nu", "margin");
-        return new TeacherBoundedRegression(stage, spec.Get("nu", 0.5), spec.Get("margin", 0.0));
+        var p = LossRegistry.Bind<Parameters>(spec);
+        return new TeacherBoundedRegression(stage, p.Nu ?? 0.5, p.Margin ?? 0.0);
     }
 
     public override string Key => $"{DetectionTaps.Key(stage)}_reg";

@@ -17,11 +17,24 @@ namespace Distill.Losses;
 public sealed class WeightedSoftCe(DetectionStage stage, double mu = 0.5, double temperature = 1.0, double backgroundWeight = 1.5)
     : DetectionLossTerm(nameof(WeightedSoftCe))
 {
-    /// <summary>The parameters a config may give ("mu", "temperature", "background_weight"): the term of <paramref name="stage"/>.</summary>
+    /// <summary>Config parameters of "rpn_cls" and "rcn_cls" (null: Chen et al.'s value).</summary>
+    public sealed record Parameters
+    {
+        /// <summary>Weight of the hard-label cross-entropy (default 0.5); 1 - mu goes to the teacher's soft targets.</summary>
+        public double? Mu { get; init; }
+
+        /// <summary>Softmax temperature of both sides (default 1).</summary>
+        public double? Temperature { get; init; }
+
+        /// <summary>Class weight of background in the soft term (default 1.5; every object class 1).</summary>
+        public double? BackgroundWeight { get; init; }
+    }
+
+    /// <summary>The term of <paramref name="stage"/> from its config entry.</summary>
     public static WeightedSoftCe Create(DetectionStage stage, LossSpec spec)
     {
-        LossRegistry.CheckParameters(spec, "mu", "temperature", "background_weight");
-        return new WeightedSoftCe(stage, spec.Get("mu", 0.5), spec.Get("temperature", 1.0), spec.Get("background_weight", 1.5));
+        var p = LossRegistry.Bind<Parameters>(spec);
+        return new WeightedSoftCe(stage, p.Mu ?? 0.5, p.Temperature ?? 1.0, p.BackgroundWeight ?? 1.5);
     }
 
     public override string Key => $"{DetectionTaps.Key(stage)}_cls";

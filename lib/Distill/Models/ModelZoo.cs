@@ -3,7 +3,7 @@ namespace Distill.Models;
 /// <summary>Builds any model of the zoo by name. Each family registers its names in <see cref="Families"/>.</summary>
 public static class ModelZoo
 {
-    static readonly Dictionary<string, Func<ModelSpec, DistillModel>> Factories = new(StringComparer.OrdinalIgnoreCase);
+    static readonly Registry<Func<ModelSpec, DistillModel>> Models = new("model");
 
     static ModelZoo()
     {
@@ -20,12 +20,7 @@ public static class ModelZoo
         CoViarStreams.Register,
     ];
 
-    public static void Register(string name, Func<ModelSpec, DistillModel> factory) => Factories[name] = factory;
+    public static void Register(string name, Func<ModelSpec, DistillModel> factory) => Models.Register(name, factory);
 
-    public static IReadOnlyCollection<string> Names => Factories.Keys;
-
-    public static DistillModel Create(ModelSpec spec) =>
-        Factories.TryGetValue(spec.Name, out var factory)
-            ? factory(spec)
-            : throw new ArgumentException($"Unknown model '{spec.Name}'. Known: {string.Join(", ", Factories.Keys.Order())}");
+    public static DistillModel Create(ModelSpec spec) => Models[spec.Name](spec);
 }

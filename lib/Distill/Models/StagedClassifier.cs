@@ -7,8 +7,9 @@ namespace Distill.Models;
 /// <summary>
 /// The shape every classifier of the zoo shares: stem, stages, optional neck, head (global average pool unless the
 /// family asks for another, e.g. VGG-6's flatten), classifier.
-/// Taps: each stage's output (the FSP / cross-layer pairs), "backbone" (last stage map, for hints) and
-/// "pre_logits" (the [N, features] vector the classifier reads).
+/// Taps: each stage's output (the FSP / cross-layer layers), "stem" (the stem's output, for families with a stem: the
+/// first layer of RepDistiller's feature lists), "backbone" (last stage map, for hints) and "pre_logits" (the
+/// [N, features] vector the classifier reads).
 /// </summary>
 public class StagedClassifier : DistillModel
 {
@@ -38,6 +39,9 @@ public class StagedClassifier : DistillModel
         Layers.InitWeights(this);
     }
 
+    /// <summary>Name of the stem-output tap (families with a stem: CIFAR ResNet, MobileNet, ImageNet ResNet).</summary>
+    public const string StemTap = "stem";
+
     /// <summary>What this model was built from.</summary>
     public ModelSpec Spec { get; }
 
@@ -53,7 +57,8 @@ public class StagedClassifier : DistillModel
         if (fixedInputSize && (x.shape[2] != Spec.ImageSize || x.shape[3] != Spec.ImageSize))
             throw new ArgumentException(
                 $"{Spec.Name} was built for {Spec.ImageSize}x{Spec.ImageSize} inputs (its classifier reads a flattened map), got {x.shape[2]}x{x.shape[3]}.");
-        if (stem is not null) x = stem.call(x);
+        var named = new Dictionary<string, Tensor>();
+        if (stem is not null) named[StemTap] = x = stem.call(x);
         var taps = new List<Tensor>(stages.Count);
         foreach (var stage in stages)
         {
@@ -64,7 +69,9 @@ public class StagedClassifier : DistillModel
         if (neck is not null) x = neck.call(x);
         var preLogits = head.call(x);
         var logits = classifier.call(preLogits);
-        return new Taps(logits, taps, new Dictionary<string, Tensor> { ["backbone"] = backbone, ["pre_logits"] = preLogits });
+        named["backbone"] = backbone;
+        named["pre_logits"] = preLogits;
+        return new Taps(logits, taps, named);
     }
 
     /// <summary>Rejects specs no network can be built from, naming the field. Families pass their spec through it as the

@@ -83,7 +83,7 @@ public class DetectionDistillerTests : IClassFixture<SceneFixture>
     public void UnknownTermsAndParametersAreRefused()
     {
         Assert.Contains("Unknown detection loss term 'rpn_kd'", Assert.Throws<ArgumentException>(() => DetectionDistillation.Create(new LossSpec("rpn_kd"), 8, 16)).Message);
-        var typo = new LossSpec("rcn_reg", 1.0, new Dictionary<string, double> { ["mu"] = 0.5 });
+        var typo = new LossSpec("rcn_reg", 1.0, new System.Text.Json.Nodes.JsonObject { ["mu"] = 0.5 });
         Assert.Contains("has no parameter(s) mu", Assert.Throws<ArgumentException>(() => DetectionDistillation.Create(typo, 8, 16)).Message);
     }
 }

@@ -27,7 +27,7 @@ public class DetectionKdTests
         Assert.Equal((0.0, 0.5, 0.0), (soft.Gamma, soft.Mu, soft.Nu));
         Assert.Equal((0.0, 1.0, 0.5), (bounded.Gamma, bounded.Mu, bounded.Nu));
         var allTerms = byName["det-all"].Losses.ToDictionary(l => l.Name);
-        Assert.Equal((0.5, 0.5, 0.5, 1.0, 1.5, 0.1), (all.Gamma, all.Mu, all.Nu, allTerms["rcn_reg"].Weight, allTerms["rcn_cls"].Get("background_weight", 0), all.Margin));
+        Assert.Equal((0.5, 0.5, 0.5, 1.0, 1.5, 0.1), (all.Gamma, all.Mu, all.Nu, allTerms["rcn_reg"].Weight, Distill.Losses.LossRegistry.Bind<Distill.Losses.WeightedSoftCe.Parameters>(allTerms["rcn_cls"]).BackgroundWeight ?? 0, all.Margin));
         // Each row is its list of terms: a component switched off by its weight is left out (hint) or set to its neutral value (mu = 1, nu = 0).
         Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg", "hint"], byName["det-all"].Losses.Select(l => l.Name));
         Assert.Equal(["rpn_cls", "rpn_reg", "rcn_cls", "rcn_reg"], byName["det-softce"].Losses.Select(l => l.Name));

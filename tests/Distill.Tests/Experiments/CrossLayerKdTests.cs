@@ -1,11 +1,15 @@
 using Distill.Experiments;
 using Distill.Experiments.Papers;
+using Distill.Losses;
+using Distill.Runtime;
 
 namespace Distill.Tests.Experiments;
 
 /// <summary>The row configs of the cross-layer KD notebook: what each row trains, on which teachers, from which start.</summary>
 public class CrossLayerKdTests
 {
+    public CrossLayerKdTests() => TorchRuntime.Initialize(seed: 0, quiet: true);   // rows probe whether the models tap a stem
+
     static readonly CrossLayerSetup Smoke = CrossLayerKd.Setup(Profiles.Smoke);
 
     static IReadOnlyList<Experiment> Row(string method, int seed = 0) => CrossLayerKd.Row(Smoke, Smoke.Pairs[0], method, seed);
@@ -14,7 +18,7 @@ public class CrossLayerKdTests
     public void TwoStageRowsStartFromTheirGramStageAndShareTheCrossLayerOne()
     {
         var stage1 = Row(CrossLayerKd.CrossLayer)[^2];
-        Assert.Equal(["1*cross_layer"], stage1.Losses.Select(l => l.ToString()));
+        Assert.Equal(["1*cross_layer(stem=true)"], stage1.Losses.Select(l => l.ToString()));
         Assert.Equal(Smoke.Stage1Epochs, stage1.Epochs);
         foreach (var method in new[] { CrossLayerKd.CrossLayer, CrossLayerKd.PlusKl, CrossLayerKd.PlusEnsemble, CrossLayerKd.Full })
         {
@@ -24,7 +28,7 @@ public class CrossLayerKdTests
             Assert.Equal("ce", row[^1].Losses[0].Name);
         }
         var fsp = Row(CrossLayerKd.Fsp);
-        Assert.Equal(["1*fsp"], fsp[^2].Losses.Select(l => l.ToString()));
+        Assert.Equal(["1*fsp(stem=true)"], fsp[^2].Losses.Select(l => l.ToString()));
         Assert.Equal(fsp[^2].Name, fsp[^1].StartFrom);
         Assert.Null(Row(CrossLayerKd.Scratch).Single().StartFrom);
     }
@@ -35,12 +39,44 @@ public class CrossLayerKdTests
         var full = Row(CrossLayerKd.Full, seed: 2)[^1];
         Assert.Equal(Enumerable.Range(0, Smoke.EnsembleTeachers).Select(k => (int?)k), full.Teachers.Select(t => t.Seed));
         Assert.Equal("1*offline_ensemble(temperature=4)", full.Losses[1].ToString());
-        Assert.Equal("1*offline_ensemble(mean=1, temperature=4)", Row(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
+        Assert.Equal("1*offline_ensemble(mixture=mean, temperature=4)", Row(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
         Assert.Equal(new int?[] { 0 }, Row(CrossLayerKd.PlusKl, seed: 2)[^1].Teachers.Select(t => t.Seed));
         Assert.Equal(["0.1*ce", "0.9*kd(temperature=4)"], Row(CrossLayerKd.Hinton)[^1].Losses.Select(l => l.ToString()));
         Assert.Equal(2, full.Seed);
         Assert.Equal(1, Row(CrossLayerKd.Teacher, seed: 1).Single().Seed);
         Assert.All(Row(CrossLayerKd.Full), e => Assert.Equal(((int?)1024, (int?)512), (e.TrainImages, e.TestImages)));
+    }
+
+    [Fact]
+    public void MethodChoicesLandInTheConfigsWithTheReferenceChoicesByDefault()
+    {
+        // defaults: RepDistiller's stem (ResNet-20 and ResNet-8 tap one), every cross-layer pair, T = 4
+        Assert.Equal((null, PairRule.All, 4.0), (Smoke.GramStem, Smoke.CrossLayerPairs, Smoke.OfflineKlTemperature));
+        Assert.Equal("1*offline_kl(temperature=4)", Row(CrossLayerKd.PlusKl)[^1].Losses[1].ToString());
+        var other = Smoke with { GramStem = false, CrossLayerPairs = PairRule.NonAdjacent, OfflineKlTemperature = 1 };
+        IReadOnlyList<Experiment> OtherRow(string method) => CrossLayerKd.Row(other, other.Pairs[0], method, 0);
+        Assert.Equal("1*fsp(stem=false)", OtherRow(CrossLayerKd.Fsp)[^2].Losses.Single().ToString());
+        Assert.Equal("1*cross_layer(pairs=non_adjacent, stem=false)", OtherRow(CrossLayerKd.CrossLayer)[^2].Losses.Single().ToString());
+        Assert.Equal("1*offline_kl(temperature=1)", OtherRow(CrossLayerKd.PlusKl)[^1].Losses[1].ToString());
+        Assert.Equal("1*offline_ensemble(mixture=mean, temperature=1)", OtherRow(CrossLayerKd.PlusEnsemble)[^1].Losses[1].ToString());
+        Assert.Equal("1*offline_ensemble(temperature=1)", OtherRow(CrossLayerKd.Full)[^1].Losses[1].ToString());
+        Assert.Equal("0.9*kd(temperature=4)", OtherRow(CrossLayerKd.Hinton)[^1].Losses[1].ToString());   // Hinton KD keeps its T
+        Assert.NotEqual(Row(CrossLayerKd.Fsp)[^2].Hash, OtherRow(CrossLayerKd.Fsp)[^2].Hash);
+        // stage 2 starts from stage 1 by name: the names carry the choices, so the stage-2 configs change with them
+        Assert.Equal(["fmnist-resnet20-resnet8-stage1-fsp-stem", "fmnist-resnet20-resnet8-stage1-fsp"],
+            new[] { Row(CrossLayerKd.Fsp)[^1].StartFrom, OtherRow(CrossLayerKd.Fsp)[^1].StartFrom });
+        Assert.Equal("fmnist-resnet20-resnet8-stage1-cross-layer-non-adjacent", OtherRow(CrossLayerKd.CrossLayer)[^1].StartFrom);
+        Assert.NotEqual(Row(CrossLayerKd.CrossLayer)[^1].Hash, OtherRow(CrossLayerKd.CrossLayer)[^1].Hash);
+        // the configs build: stem + 3 stages of ResNet-8 (channels 16, 16, 32, 64)
+        var context = new LossContext(Smoke.Pairs[0].Student, [Smoke.Pairs[0].Teacher], 0);
+        var fsp = Assert.IsType<Fsp>(LossRegistry.Create(Row(CrossLayerKd.Fsp)[^2].Losses.Single(), context));
+        Assert.Equal(3, fsp.Pairs.Count);
+        var far = Assert.IsType<Fsp>(LossRegistry.Create(OtherRow(CrossLayerKd.CrossLayer)[^2].Losses.Single(), context));
+        Assert.Equal([new LayerPair(0, 2)], far.Pairs);
+        // a VGG pair has no stem to include: its default config says so
+        var cifar = CrossLayerKd.Setup(Profiles.Paper, "cifar100");
+        Assert.Equal("1*fsp(stem=false)", CrossLayerKd.Row(cifar, cifar.Pairs[0], CrossLayerKd.Fsp, 0)[^2].Losses.Single().ToString());
+        Assert.Equal("1*fsp(stem=true)", CrossLayerKd.Row(cifar, cifar.Pairs[1], CrossLayerKd.Fsp, 0)[^2].Losses.Single().ToString());
     }
 
     [Fact]
@@ -70,6 +106,7 @@ public class CrossLayerKdTests
         Assert.Equal((10, 4, 128, 3), (cpu.Epochs, cpu.Stage1Epochs, cpu.BatchSize, cpu.EnsembleTeachers));
         Assert.Equal(new[] { 0, 1, 2 }, cpu.Seeds);
         Assert.Equal((10240, 5000), (cpu.TrainImages!.Value, cpu.TestImages!.Value));
+        Assert.Equal((false, PairRule.All, 4.0), (cpu.GramStem, cpu.CrossLayerPairs, cpu.OfflineKlTemperature));   // as measured
         var full = CrossLayerKd.Row(cpu, pair, CrossLayerKd.Full, 1);
         Assert.All(full, e => Assert.Equal(Profiles.Cpu, e.Profile));
         Assert.Equal(3, full[^1].Teachers.Count);
@@ -83,6 +120,7 @@ public class CrossLayerKdTests
     {
         var cpu = CrossLayerKd.Setup(Profiles.Cpu);
         var full = CrossLayerKd.Setup(Profiles.CpuFull);
+        Assert.Null(full.GramStem);   // the default: stem + stages, as RepDistiller taps them
         Assert.Equal(cpu.Pairs, full.Pairs);
         Assert.Equal((15, 5, 128, 0.1, 3), (full.Epochs, full.Stage1Epochs, full.BatchSize, full.LearningRate, full.EnsembleTeachers));
         Assert.Equal(new[] { 0, 1, 2 }, full.Seeds);

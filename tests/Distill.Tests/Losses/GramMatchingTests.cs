@@ -48,9 +48,24 @@ public class GramMatchingTests
     }
 
     [Fact]
+    public void WithTheStemTheStemOutputIsLayerZero()
+    {
+        // the three-stage example with P as the stem tap and (F1, F2) as the stages: the same layers, the same 46.65625 + 0
+        static Taps StemAndStages(Tensor stem, params Tensor[] stages) =>
+            new(zeros(1, 10, dtype: ScalarType.Float64), stages, new Dictionary<string, Tensor> { [StagedClassifier.StemTap] = stem });
+        var fsp = new Fsp([1, 2, 2], [1, 2, 2], stem: true);
+        Assert.Equal([new LayerPair(0, 1), new LayerPair(1, 2)], fsp.Pairs);
+        var student = StemAndStages(P(), F1(), F2());
+        var teacher = StemAndStages(zeros(1, 1, 4, 4, dtype: ScalarType.Float64), F1(), F2());
+        Assert.Equal(46.65625 + 0.0, Loss(fsp, student, teacher), 12);
+        Assert.Equal(46.65625 + 9.125 + 0.0, Loss(Fsp.CrossLayer([1, 2, 2], [1, 2, 2], stem: true), student, teacher), 12);
+        Assert.Contains("No tap named 'stem'", Assert.Throws<KeyNotFoundException>(() => Loss(fsp, StagesOnly(F1(), F2()), teacher)).Message);
+    }
+
+    [Fact]
     public void CrossLayerUsesEveryPairAndSumsThem()
     {
-        var cross = new CrossLayerGram([1, 2, 2], [1, 2, 2]);
+        var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2]);
         Assert.Equal([new LayerPair(0, 1), new LayerPair(0, 2), new LayerPair(1, 2)], cross.Pairs);
         Assert.Equal(46.65625 + 9.125 + 0.0, Loss(cross, ThreeStageStudent(), ThreeStageTeacher()), 12);
     }
@@ -58,14 +73,14 @@ public class GramMatchingTests
     [Fact]
     public void MeanReductionDividesByThePairCount()
     {
-        var cross = new CrossLayerGram([1, 2, 2], [1, 2, 2], reduction: PairReduction.Mean);
+        var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2], reduction: PairReduction.Mean);
         Assert.Equal((46.65625 + 9.125) / 3, Loss(cross, ThreeStageStudent(), ThreeStageTeacher()), 12);
     }
 
     [Fact]
     public void ConfiguredPairsAreTheOnlyOnesMatched()
     {
-        var cross = new CrossLayerGram([1, 2, 2], [1, 2, 2], pairs: [new LayerPair(0, 2)]);
+        var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2], pairs: [new LayerPair(0, 2)]);
         Assert.Equal(9.125, Loss(cross, ThreeStageStudent(), ThreeStageTeacher()), 12);
     }
 
@@ -75,14 +90,14 @@ public class GramMatchingTests
         // pool(P) = [3,2,7,4]: (0,1) [p,a] = (3 + 4 + 21 + 16) / 4 = 11, [p,b] = (0 + 2 + 7 + 0) / 4 = 2.25
         //   MSE = (121 + 5.0625) / 2 = 63.03125
         // (0,2) = [1.75, 5.25]: MSE = (3.0625 + 27.5625) / 2 = 15.3125
-        var cross = new CrossLayerGram([1, 2, 2], [1, 2, 2], pooling: GramPooling.Max);
+        var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2], pooling: GramPooling.Max);
         Assert.Equal(63.03125 + 15.3125, Loss(cross, ThreeStageStudent(), ThreeStageTeacher()), 12);
     }
 
     [Fact]
     public void IdenticalFeaturesGiveZero()
     {
-        var cross = new CrossLayerGram([1, 2, 2], [1, 2, 2]);
+        var cross = Fsp.CrossLayer([1, 2, 2], [1, 2, 2]);
         Assert.Equal(0.0, Loss(cross, ThreeStageStudent(), ThreeStageStudent()));
     }
 
@@ -122,7 +137,7 @@ public class GramMatchingTests
             .Select(t => t.to_type(ScalarType.Float64).requires_grad_(true)).ToArray();
         var teacher = StagesOnly(randn(2, 2, 4, 4).to_type(ScalarType.Float64), randn(2, 3, 2, 2).to_type(ScalarType.Float64),
             randn(2, 2, 1, 1).to_type(ScalarType.Float64));
-        var cross = new CrossLayerGram([2, 3, 2], [2, 3, 2], pooling: GramPooling.Max, reduction: PairReduction.Mean);
+        var cross = Fsp.CrossLayer([2, 3, 2], [2, 3, 2], pooling: GramPooling.Max, reduction: PairReduction.Mean);
         Assert.Empty(cross.parameters());
         int n = GradientCheck.AssertMatchesFiniteDifferences(() => cross.Compute(StagesOnly(student), [teacher], NoLabels), student);
         Assert.Equal(64 + 24 + 4, n);
@@ -144,11 +159,11 @@ public class GramMatchingTests
         Assert.Contains("pair (0,1) gives a student Gram matrix [1, 2, 2] but a teacher one [2, 2, 2]",
             Assert.Throws<ArgumentException>(() => fsp.Compute(taps, [StagesOnly(cat([F1(), F1()], 0), cat([F2(), F2()], 0))], NoLabels)).Message);
         Assert.Contains("layer pair #1 (2,1) is invalid",
-            Assert.Throws<ArgumentException>(() => new CrossLayerGram([1, 2, 2], [1, 2, 2], pairs: [new(0, 1), new(2, 1)])).Message);
+            Assert.Throws<ArgumentException>(() => Fsp.CrossLayer([1, 2, 2], [1, 2, 2], pairs: [new(0, 1), new(2, 1)])).Message);
         Assert.Contains("layer pair #0 (0,3) is invalid",
-            Assert.Throws<ArgumentException>(() => new CrossLayerGram([1, 2, 2], [1, 2, 2], pairs: [new(0, 3)])).Message);
+            Assert.Throws<ArgumentException>(() => Fsp.CrossLayer([1, 2, 2], [1, 2, 2], pairs: [new(0, 3)])).Message);
         Assert.Contains("listed twice",
-            Assert.Throws<ArgumentException>(() => new CrossLayerGram([1, 2, 2], [1, 2, 2], pairs: [new(0, 1), new(0, 1)])).Message);
+            Assert.Throws<ArgumentException>(() => Fsp.CrossLayer([1, 2, 2], [1, 2, 2], pairs: [new(0, 1), new(0, 1)])).Message);
         Assert.Contains("student has 2 stages, teacher 3",
             Assert.Throws<ArgumentException>(() => new Fsp([2, 2], [2, 2, 2])).Message);
     }

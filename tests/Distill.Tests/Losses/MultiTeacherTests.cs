@@ -21,7 +21,7 @@ public class MultiTeacherTests
         var a = tensor(new[] { 2 * Math.Log(3), 0 }, dtype: ScalarType.Float64).reshape(1, 2);
         var b = zeros(1, 2, dtype: ScalarType.Float64);
         var c = tensor(new[] { 0, 2 * Math.Log(3) }, dtype: ScalarType.Float64).reshape(1, 2);
-        var loss = new MultiTeacher(temperature: 2, weights: [1, 1, 2]).Compute(LogitTaps.Of(student), [LogitTaps.Of(a), LogitTaps.Of(b), LogitTaps.Of(c)], LogitTaps.NoLabels);
+        var loss = HintonKd.MultiTeacher(temperature: 2, weights: [1, 1, 2]).Compute(LogitTaps.Of(student), [LogitTaps.Of(a), LogitTaps.Of(b), LogitTaps.Of(c)], LogitTaps.NoLabels);
         Assert.Equal(0.75 * Math.Log(27.0 / 16.0), loss.item<double>(), 14);
     }
 
@@ -31,10 +31,10 @@ public class MultiTeacherTests
         var student = randn(4, 6, dtype: ScalarType.Float64);
         var t1 = randn(4, 6, dtype: ScalarType.Float64) * 2;
         var t2 = randn(4, 6, dtype: ScalarType.Float64) * 2;
-        var single = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1)], LogitTaps.NoLabels).item<double>();
+        var single = HintonKd.MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1)], LogitTaps.NoLabels).item<double>();
         Assert.Equal(new HintonKd(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1)], LogitTaps.NoLabels).item<double>(), single, 12);
-        var both = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1), LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
-        var second = new MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
+        var both = HintonKd.MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t1), LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
+        var second = HintonKd.MultiTeacher(3).Compute(LogitTaps.Of(student), [LogitTaps.Of(t2)], LogitTaps.NoLabels).item<double>();
         Assert.Equal((single + second) / 2, both, 12);
     }
 
@@ -45,7 +45,7 @@ public class MultiTeacherTests
         double[] w = [0.5, 0.3, 0.2];
         var student = (randn(3, 5, dtype: ScalarType.Float64) * 2).requires_grad_(true);
         var teachers = Enumerable.Range(0, 3).Select(_ => randn(3, 5, dtype: ScalarType.Float64) * 2).ToArray();
-        var term = new MultiTeacher(t, w);
+        var term = HintonKd.MultiTeacher(t, w);
         Tensor Loss() => term.Compute(LogitTaps.Of(student), teachers.Select(LogitTaps.Of).ToList(), LogitTaps.NoLabels);
         Assert.Equal(15, GradientCheck.AssertMatchesFiniteDifferences(Loss, [student]));
 
@@ -60,21 +60,27 @@ public class MultiTeacherTests
     [Fact]
     public void RegistryReadsPerTeacherWeightsAndRejectsGaps()
     {
-        var term = (MultiTeacher)LossRegistry.Create(MultiTeacher.Spec(0.9, 2, [2, 1, 1]));
+        var spec = LossSpec.Of(HintonKd.Names.MultiTeacher, 0.9, new HintonKd.Parameters { Temperature = 2, Weights = [2, 1, 1] });
+        Assert.Equal("""{"temperature":2,"weights":[2,1,1]}""", spec.Parameters.ToJsonString());
+        var term = Assert.IsType<HintonKd>(LossRegistry.Create(spec));
+        Assert.Equal((HintonKd.Names.MultiTeacher, TeacherMixture.Sum), (term.Key, term.Mixture));
         Assert.Equal([0.5, 0.25, 0.25], term.Weights!);
         Assert.Equal(2, term.Temperature);
-        var gap = new LossSpec(MultiTeacher.Name, 1, new Dictionary<string, double> { ["weight_0"] = 1, ["weight_2"] = 1 });
-        Assert.Contains("no weight_1", Assert.Throws<ArgumentException>(() => LossRegistry.Create(gap)).Message);
-        var typo = new LossSpec(MultiTeacher.Name, 1, new Dictionary<string, double> { ["temprature"] = 1 });
+        var numbered = new LossSpec(HintonKd.Names.MultiTeacher, 1, new() { ["weight_0"] = 1, ["weight_1"] = 1 });
+        var old = Assert.Throws<ArgumentException>(() => LossRegistry.Create(numbered)).Message;
+        Assert.Contains("'multi_teacher' has no parameter(s) weight_0, weight_1. Allowed: temperature, mixture, weights.", old);
+        var typo = new LossSpec(HintonKd.Names.MultiTeacher, 1, new() { ["temprature"] = 1 });
         Assert.Contains("temprature", Assert.Throws<ArgumentException>(() => LossRegistry.Create(typo)).Message);
+        var notAList = new LossSpec(HintonKd.Names.MultiTeacher, 1, new() { ["weights"] = 1 });
+        Assert.Contains("'multi_teacher'", Assert.Throws<ArgumentException>(() => LossRegistry.Create(notAList)).Message);
     }
 
     [Fact]
     public void WeightCountMustMatchTheTeachers()
     {
         var z = zeros(2, 3);
-        var error = Assert.Throws<InvalidOperationException>(() => new MultiTeacher(4, [1, 1]).Compute(LogitTaps.Of(z), [LogitTaps.Of(z), LogitTaps.Of(z), LogitTaps.Of(z)], LogitTaps.NoLabels));
-        Assert.Contains("2 teacher weights but the experiment has 3 teachers", error.Message);
-        Assert.Throws<InvalidOperationException>(() => new MultiTeacher().Compute(LogitTaps.Of(z), [], LogitTaps.NoLabels));
+        var error = Assert.Throws<ArgumentException>(() => HintonKd.MultiTeacher(4, [1, 1]).Compute(LogitTaps.Of(z), [LogitTaps.Of(z), LogitTaps.Of(z), LogitTaps.Of(z)], LogitTaps.NoLabels));
+        Assert.Contains("built for 2 teacher(s), given 3", error.Message);
+        Assert.Throws<ArgumentException>(() => HintonKd.MultiTeacher().Compute(LogitTaps.Of(z), [], LogitTaps.NoLabels));
     }
 }

@@ -91,6 +91,27 @@ public class ForwardShapeTests
         Assert.Equal(S(1, features), taps["pre_logits"].shape);
     }
 
+    [Theory]
+    [InlineData("resnet8", 1, 28, 16, 28)]          // 3x3 stride-1 stem, 16 channels
+    [InlineData("resnet32", 3, 32, 16, 32)]
+    [InlineData("mobilenet9", 3, 64, 32, 64)]       // the cross-layer paper's stride-1 stem, 32 channels
+    [InlineData("mobilenetv1", 3, 32, 32, 16)]      // v1's stride-2 stem
+    public void FamiliesWithAStemTapItsOutput(string name, int channels, int size, long stemChannels, long stemSize)
+    {
+        var taps = Run(new ModelSpec(name, 10, channels, size), out var model);
+        using var _ = model;
+        Assert.Equal(S(2, stemChannels, stemSize, stemSize), taps[StagedClassifier.StemTap].shape);
+    }
+
+    [Fact]
+    public void VggTapsNoStemItsFirstBlockIsItsFirstStage()
+    {
+        var taps = Run(new ModelSpec("vgg6", 10), out var model);
+        using var _ = model;
+        Assert.False(taps.Named.ContainsKey(StagedClassifier.StemTap));
+        Assert.Equal(["backbone", "pre_logits"], taps.Named.Keys);
+    }
+
     [Fact]
     public void WrongChannelCountNamesTheModelAndTheShape()
     {

@@ -99,10 +99,9 @@ public class CheckpointFailureTests
     }
 
     /// <summary>A zero-valued term that turns NaN at one (epoch, step), counting its calls.</summary>
-    sealed class PoisonAt((int Epoch, int Step) epochStep, int stepsPerEpoch) : LossTerm(nameof(PoisonAt))
+    sealed class PoisonAt((int Epoch, int Step) epochStep, int stepsPerEpoch) : LossTerm("poison")
     {
         int calls;
-        public override string Key => "poison";
 
         public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
         {

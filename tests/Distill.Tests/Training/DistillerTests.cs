@@ -59,11 +59,9 @@ public class DistillerTests
     {
         readonly TorchSharp.Modules.Parameter scale = new(ones(1));
 
-        public ScaledCe() : base(nameof(ScaledCe)) => RegisterComponents();
+        public ScaledCe() : base("scaled_ce") => RegisterComponents();
 
         public TorchSharp.Modules.Parameter Scale => scale;
-
-        public override string Key => "scaled_ce";
 
         public override Tensor Compute(Distill.Models.Taps student, IReadOnlyList<Distill.Models.Taps> teachers, Tensor labels) =>
             nn.functional.cross_entropy(student.Logits * scale, labels);

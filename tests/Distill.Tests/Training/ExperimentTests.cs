@@ -14,7 +14,7 @@ public class ExperimentTests
         Fixtures.Register();
     }
 
-    static LossSpec Kd(double weight, double temperature) => new(HintonKd.Name, weight, new Dictionary<string, double> { ["temperature"] = temperature });
+    static LossSpec Kd(double weight, double temperature) => LossSpec.Of(HintonKd.Names.Kd, weight, new HintonKd.Parameters { Temperature = temperature });
 
     [Fact]
     public void HashIsAStableFunctionOfTheConfigData()
@@ -27,8 +27,8 @@ public class ExperimentTests
         Assert.NotEqual(e.Hash, e.WithSeed(4).Hash);
         Assert.NotEqual(e.Hash, (e with { Losses = [new LossSpec("ce", 0.1), Kd(0.9, 8)] }).Hash);
         // Parameter order in the data does not matter.
-        var a = new LossSpec("x", 1, new Dictionary<string, double> { ["a"] = 1, ["b"] = 2 });
-        var b = new LossSpec("x", 1, new Dictionary<string, double> { ["b"] = 2, ["a"] = 1 });
+        var a = new LossSpec("x", 1, new() { ["a"] = 1, ["b"] = new System.Text.Json.Nodes.JsonObject { ["d"] = 2.0, ["c"] = true } });
+        var b = new LossSpec("x", 1, new() { ["b"] = new System.Text.Json.Nodes.JsonObject { ["c"] = true, ["d"] = 2 }, ["a"] = 1.0 });
         Assert.Equal((e with { Losses = [a] }).Hash, (e with { Losses = [b] }).Hash);
     }
 

@@ -96,7 +96,7 @@ public class HintonKdTests
             return p * Math.Log(p / q[i]);
         });
         Assert.Equal(expected, new HintonKd(t).Compute(Logits(zs), [Logits(za), Logits(zb)], NoLabels).item<double>(), 12);
-        Assert.Throws<InvalidOperationException>(() => new HintonKd(t).Compute(Logits(zs), [], NoLabels));
+        Assert.Throws<ArgumentException>(() => new HintonKd(t).Compute(Logits(zs), [], NoLabels));
     }
 
     [Fact]
@@ -120,10 +120,10 @@ public class HintonKdTests
     [Fact]
     public void RegistryBuildsTermsFromDataAndRejectsUnknownParameters()
     {
-        var kd = Assert.IsType<HintonKd>(LossRegistry.Create(new LossSpec("kd", 0.9, new Dictionary<string, double> { ["temperature"] = 8 })));
+        var kd = Assert.IsType<HintonKd>(LossRegistry.Create(LossSpec.Of("kd", 0.9, new HintonKd.Parameters { Temperature = 8 })));
         Assert.Equal(8, kd.Temperature);
-        var e = Assert.Throws<ArgumentException>(() => LossRegistry.Create(new LossSpec("kd", 1, new Dictionary<string, double> { ["temprature"] = 8 })));
-        Assert.Contains("temprature", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => LossRegistry.Create(new LossSpec("kd", 1, new() { ["temprature"] = 8 })));
+        Assert.Contains("Loss term 'kd' has no parameter(s) temprature. Allowed: temperature, mixture, weights.", e.Message);
         Assert.Contains("fsp-typo", Assert.Throws<ArgumentException>(() => LossRegistry.Create(new LossSpec("fsp-typo"))).Message);
     }
 

@@ -38,7 +38,7 @@ public class TwoStageTests
         var store = new ResultStore(Fixtures.TempFolder());
         var runner = new ExperimentRunner(store, DataSetCatalog.Resolve) { Log = TextWriter.Null };
         runner.Run(Fixtures.Experiment("gram-teacher", 1) with { Student = Net with { Width = 2 } });
-        var stage1 = runner.Run(Fixtures.Experiment("stage1", 2, new LossSpec(CrossLayerGram.Name)) with
+        var stage1 = runner.Run(Fixtures.Experiment("stage1", 2, new LossSpec(Fsp.Names.CrossLayer)) with
         {
             Student = Net,
             Teachers = [new TeacherSpec("gram-teacher")],
@@ -71,7 +71,7 @@ public class TwoStageTests
     public void AnInterruptedEnsembleRunResumesWithTheSameRandomTeacherWeights()
     {
         var e = Fixtures.Experiment("ensemble", 3, new LossSpec(CrossEntropy.Name, 0.5),
-                new LossSpec(OfflineEnsemble.Name, 0.5, new Dictionary<string, double> { ["temperature"] = 2 })) with
+                LossSpec.Of(HintonKd.Names.OfflineEnsemble, 0.5, new HintonKd.Parameters { Temperature = 2 })) with
         {
             Teachers = [new TeacherSpec("ens-teacher", 0), new TeacherSpec("ens-teacher", 1)],
         };

@@ -74,7 +74,8 @@ public sealed class CompressedVideoKdTests : IDisposable
         Assert.Equal(["actions-smoke-teacher-mv"], study.SingleTeacher(CompressedStream.MotionVector).Teachers.Select(t => t.Experiment));
         var multi = study.MultiTeacherKd;
         Assert.Equal(study.Teachers.Select(t => t.Name), multi.Teachers.Select(t => t.Experiment));
-        var term = Assert.IsType<MultiTeacher>(LossRegistry.Create(multi.Losses[1]));
+        var term = Assert.IsType<HintonKd>(LossRegistry.Create(multi.Losses[1]));
+        Assert.Equal(TeacherMixture.Sum, term.Mixture);
         Assert.Equal([1 / 3.0, 1 / 3.0, 1 / 3.0], term.Weights!);
         Assert.Equal(0.9, multi.Losses[1].Weight);
         Assert.Equal(0.1, multi.Losses[0].Weight, 12);

@@ -12,7 +12,7 @@ namespace Distill.Experiments.Papers;
 /// ResNet-152 on I-frames, ResNet-18 on motion vectors and on residuals, each trained alone; fused by a weighted sum of
 /// scores. The student is one three-stream network of ResNet-18s (<see cref="CoViarNet"/>) trained on its fused scores:
 /// from scratch, with Hinton KD from each single teacher, and with multi-teacher KD from all three
-/// (<see cref="MultiTeacher"/>). Profiles: "smoke" (the generated action set, narrow networks at small input size, CPU,
+/// (<see cref="HintonKd.MultiTeacher"/>). Profiles: "smoke" (the generated action set, narrow networks at small input size, CPU,
 /// minutes; its numbers are not the paper's) and "paper" (UCF-101 or HMDB51, full networks at 224, a GPU). The smoke
 /// profile's I-frame teacher is a ResNet-18, not the paper's ResNet-152: trained from scratch for 90 steps on 32x32
 /// inputs, a quarter-width ResNet-152 stays at chance (and a ResNet-34 or -50 barely leaves it), so the smoke teachers
@@ -99,13 +99,13 @@ public sealed record CompressedVideoKd
     /// <summary>The student distilled from one teacher (Hinton KD on the fused scores).</summary>
     public Experiment SingleTeacher(CompressedStream stream) =>
         Base($"student-kd-{StreamLayout.Key(stream)}", CoViarStreams.FusedName(StudentDepth),
-            [new LossSpec(CrossEntropy.Name, 1 - Alpha), new LossSpec(HintonKd.Name, Alpha, new Dictionary<string, double> { ["temperature"] = Temperature })])
+            [new LossSpec(CrossEntropy.Name, 1 - Alpha), LossSpec.Of(HintonKd.Names.Kd, Alpha, new HintonKd.Parameters { Temperature = Temperature })])
         with { Teachers = [new TeacherSpec(Teacher(stream).Name)] };
 
     /// <summary>The student distilled from all three teachers with per-teacher weights (the paper's method).</summary>
     public Experiment MultiTeacherKd =>
         Base("student-multi-teacher", CoViarStreams.FusedName(StudentDepth),
-            [new LossSpec(CrossEntropy.Name, 1 - Alpha), MultiTeacher.Spec(Alpha, Temperature, TeacherWeights)])
+            [new LossSpec(CrossEntropy.Name, 1 - Alpha), LossSpec.Of(HintonKd.Names.MultiTeacher, Alpha, new HintonKd.Parameters { Temperature = Temperature, Weights = TeacherWeights })])
         with { Teachers = Teachers.Select(t => new TeacherSpec(t.Name)).ToList() };
 
     /// <summary>Every experiment in training order (teachers first).</summary>

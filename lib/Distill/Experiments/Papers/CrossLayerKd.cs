@@ -9,9 +9,23 @@ namespace Distill.Experiments.Papers;
 /// <param name="PaperGain">Top-1 gain of the full method over the student from scratch in the paper (points), or null.</param>
 public sealed record CrossLayerPair(string Key, string DataSet, ModelSpec Teacher, ModelSpec Student, double? PaperGain);
 
-/// <summary>How the experiments of one profile are run: pairs, schedule, subset, seeds and ensemble size.</summary>
+/// <summary>
+/// How the experiments of one profile are run: pairs, schedule, subset, seeds, ensemble size, and the method choices the
+/// paper leaves open (each lands in the experiment configs, so each choice has its own results).
+/// </summary>
 /// <param name="Stage1Epochs">Epochs of the Gram-only first stage of the two-stage rows.</param>
 /// <param name="EnsembleTeachers">Teachers of the offline ensemble: the teacher architecture trained with seeds 0..K-1.</param>
+/// <param name="GramStem">Whether the FSP and cross-layer Gram matrices include the stem output as layer 0. Null (default):
+/// RepDistiller's choice, the stem wherever both networks tap one (a CIFAR ResNet: stem + 3 stages, 3 FSP pairs, 6
+/// cross-layer pairs; VGG has no separate stem, its first block is its first stage); false: the 3 stages only (2 FSP pairs),
+/// what the cpu profile was measured with.</param>
+/// <param name="CrossLayerPairs">Which pairs the cross-layer row matches. Default <see cref="PairRule.All"/>: every i &lt; j,
+/// FSP's adjacent pairs plus the non-adjacent ones, so the cross-layer row differs from the FSP row by exactly the
+/// non-adjacent matrices (the paper extends FSP's matrices to layers further apart rather than replacing them);
+/// <see cref="PairRule.NonAdjacent"/> keeps only j - i &gt;= 2.</param>
+/// <param name="OfflineKlTemperature">T of the stage-2 KL terms (+ KL, + ensemble, full method). Default 4, the value this
+/// study has always used; 1 is Deep Mutual Learning's plain KL. At T = 4 with the T^2 factor the offline KL is Hinton KD
+/// with other loss weights (1 on the task loss and 1 on the KL instead of 0.1 and 0.9).</param>
 public sealed record CrossLayerSetup(
     string Profile,
     IReadOnlyList<CrossLayerPair> Pairs,
@@ -22,13 +36,16 @@ public sealed record CrossLayerSetup(
     IReadOnlyList<int> Seeds,
     int EnsembleTeachers,
     int? TrainImages = null,
-    int? TestImages = null);
+    int? TestImages = null,
+    bool? GramStem = null,
+    PairRule CrossLayerPairs = PairRule.All,
+    double OfflineKlTemperature = 4);
 
 /// <summary>
 /// The experiments of Chou, Chiu and Liao, "Deep Neural Network Compression with Knowledge Distillation Using
 /// Cross-Layer Matrix, KL Divergence and Offline Ensemble" (APSIPA ASC 2020), as experiment configs. For each pair the
 /// rows are: the teacher; the student from scratch; Hinton KD; FSP (Yim et al. 2017; two stages: FSP matrices, then
-/// labels); cross-layer (two stages: all Gram pairs, then labels); + KL (stage 2 adds the offline KL to one teacher);
+/// labels); cross-layer (two stages: the cross-layer Gram pairs, then labels); + KL (stage 2 adds the offline KL to one teacher);
 /// + ensemble (stage 2 uses the plain mean of K teachers instead); full method (stage 2 with the paper's randomly
 /// weighted offline ensemble). Stage-1 configs are shared between rows, so the result store trains each once.
 /// </summary>
@@ -81,9 +98,10 @@ public static class CrossLayerKd
                 Profiles.Smoke => new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null)], Epochs: 2,
                     Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05, Seeds: Seeds(1), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512),
                 Profiles.Cpu => new CrossLayerSetup(profile, [resnet], Epochs: 10, Stage1Epochs: 4,
-                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000),
+                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000,
+                    GramStem: false),   // measured and committed with stage-only Gram matrices
                 _ => new CrossLayerSetup(profile, [resnet], Epochs: 15, Stage1Epochs: 5,
-                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3),
+                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3),   // Gram layers: the default, RepDistiller's stem + stages
             };
         }
         IReadOnlyList<CrossLayerPair> pairs = dataSet.ToLowerInvariant() switch
@@ -124,7 +142,7 @@ public static class CrossLayerKd
         Experiment Student(string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by, string? start = null) =>
             Config(setup, pair, key, pair.Student, setup.Epochs, seed, losses) with { Teachers = by, StartFrom = start };
         Experiment Stage1(string gram) =>
-            Config(setup, pair, $"stage1-{gram.Replace('_', '-')}", pair.Student, setup.Stage1Epochs, seed, [new LossSpec(gram)]) with { Teachers = one };
+            Config(setup, pair, Stage1Key(Gram(setup, pair, gram)), pair.Student, setup.Stage1Epochs, seed, [Gram(setup, pair, gram)]) with { Teachers = one };
         Experiment[] TwoStage(string gram, string key, IReadOnlyList<LossSpec> losses, IReadOnlyList<TeacherSpec> by)
         {
             var first = Stage1(gram);
@@ -133,20 +151,44 @@ public static class CrossLayerKd
         return method switch
         {
             Scratch => [Student("scratch", [Ce()], [])],
-            Hinton => [teachers[0], Student("hinton-kd", [Ce(0.1), new LossSpec(HintonKd.Name, 0.9, T(4))], one)],
-            Fsp => TwoStage(Losses.Fsp.Name, "fsp", [Ce()], []),
-            CrossLayer => TwoStage(CrossLayerGram.Name, "cross-layer", [Ce()], []),
-            PlusKl => TwoStage(CrossLayerGram.Name, "cross-layer-kl", [Ce(), new LossSpec(OfflineKl.Name, 1, T(4))], one),
-            PlusEnsemble => TwoStage(CrossLayerGram.Name, "cross-layer-mean-ensemble",
-                [Ce(), new LossSpec(OfflineEnsemble.Name, 1, new Dictionary<string, double> { ["temperature"] = 4, ["mean"] = 1 })], all),
-            Full => TwoStage(CrossLayerGram.Name, "full", [Ce(), new LossSpec(OfflineEnsemble.Name, 1, T(4))], all),
+            Hinton => [teachers[0], Student("hinton-kd", [Ce(0.1), Soft(HintonKd.Names.Kd, 0.9, 4)], one)],
+            Fsp => TwoStage(Losses.Fsp.Names.Fsp, "fsp", [Ce()], []),
+            CrossLayer => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer", [Ce()], []),
+            PlusKl => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer-kl", [Ce(), Soft(HintonKd.Names.OfflineKl, 1, setup.OfflineKlTemperature)], one),
+            PlusEnsemble => TwoStage(Losses.Fsp.Names.CrossLayer, "cross-layer-mean-ensemble",
+                [Ce(), Soft(HintonKd.Names.OfflineEnsemble, 1, setup.OfflineKlTemperature, TeacherMixture.Mean)], all),
+            Full => TwoStage(Losses.Fsp.Names.CrossLayer, "full", [Ce(), Soft(HintonKd.Names.OfflineEnsemble, 1, setup.OfflineKlTemperature)], all),
             _ => throw new ArgumentException($"Unknown method '{method}'. Methods: {string.Join(", ", Methods)}"),
         };
     }
 
     static LossSpec Ce(double weight = 1) => new(CrossEntropy.Name, weight);
 
-    static Dictionary<string, double> T(double temperature) => new() { ["temperature"] = temperature };
+    /// <summary>
+    /// The stage-1 experiment's key: "stage1-fsp" or "stage1-cross-layer", with "-stem" when the stem is included and
+    /// "-non-adjacent" for those pairs. Stage 2 names its start by experiment name, so a stage-1 choice must change the
+    /// name for the stage-2 configs (and their hashes) to change with it.
+    /// </summary>
+    static string Stage1Key(LossSpec gram)
+    {
+        var p = LossRegistry.Bind<Losses.Fsp.Parameters>(gram);
+        return $"stage1-{gram.Name.Replace('_', '-')}" + (p.Stem == true ? "-stem" : "") +
+               (p.Pairs?.Rule is PairRule.NonAdjacent ? "-non-adjacent" : p.Pairs?.Rule is PairRule.Adjacent ? "-adjacent" : "");
+    }
+
+    /// <summary>
+    /// The stage-1 Gram term: the stem stated (the setup's choice, or whether both networks tap one), so the config says
+    /// which layers it matched; for cross-layer, its pairs when they are not every pair.
+    /// </summary>
+    static LossSpec Gram(CrossLayerSetup setup, CrossLayerPair pair, string gram) => LossSpec.Of(gram, 1, new Losses.Fsp.Parameters
+    {
+        Stem = setup.GramStem ?? (LossContext.Channels(pair.Student).Stem is not null && LossContext.Channels(pair.Teacher).Stem is not null),
+        Pairs = gram == Losses.Fsp.Names.CrossLayer && setup.CrossLayerPairs != PairRule.All ? GramPairs.Of(setup.CrossLayerPairs) : null,
+    });
+
+    /// <summary>A soft-target KL preset at <paramref name="temperature"/>, with another teacher mixture than the preset's when given.</summary>
+    static LossSpec Soft(string preset, double weight, double temperature, TeacherMixture? mixture = null) =>
+        LossSpec.Of(preset, weight, new HintonKd.Parameters { Temperature = temperature, Mixture = mixture });
 
     static Experiment Config(CrossLayerSetup setup, CrossLayerPair pair, string key, ModelSpec model, int epochs, int seed,
         IReadOnlyList<LossSpec> losses) => new()

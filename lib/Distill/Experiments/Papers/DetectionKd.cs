@@ -98,8 +98,9 @@ public static class DetectionKd
     public static (double Gamma, double Mu, double Nu, double Margin) Switches(DetectionExperiment e)
     {
         LossSpec? Term(string name) => e.Losses.FirstOrDefault(l => l.Name == name);
-        return (Term(DetectionDistillation.Hint)?.Weight ?? 0, Term("rcn_cls")?.Get("mu", 0.5) ?? 1, Term("rcn_reg")?.Get("nu", 0.5) ?? 0,
-                Term("rcn_reg")?.Get("margin", 0) ?? 0);
+        var cls = Term("rcn_cls") is { } c ? LossRegistry.Bind<WeightedSoftCe.Parameters>(c) : null;
+        var reg = Term("rcn_reg") is { } r ? LossRegistry.Bind<TeacherBoundedRegression.Parameters>(r) : null;
+        return (Term(DetectionDistillation.Hint)?.Weight ?? 0, cls is null ? 1 : cls.Mu ?? 0.5, reg is null ? 0 : reg.Nu ?? 0.5, reg?.Margin ?? 0);
     }
 
     /// <summary>Teacher: 5 VGG stages of two 3x3 convs (32-64-96-128-128), box head of width 1024 (paper) / 256 (smoke).</summary>
