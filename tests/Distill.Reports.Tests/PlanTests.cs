@@ -6,6 +6,9 @@ namespace Distill.Reports.Tests;
 /// <summary>Each paper report's <c>Plan</c>: one row per run the study will train, with the run's own settings.</summary>
 public class PlanTests
 {
+    // Building the cross-layer rows probes the models' tap channels (one forward pass), so libtorch must be up.
+    public PlanTests() => Distill.Runtime.TorchRuntime.Initialize(seed: 0, quiet: true);
+
     [Fact]
     public void CrossLayerPlanHasEveryMethodsFinalStage()
     {
