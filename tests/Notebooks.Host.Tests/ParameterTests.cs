@@ -67,7 +67,7 @@ public sealed class ParameterTests
         var e = Assert.Throws<ParameterException>(() => NotebookParameters.Inject(notebook, new Dictionary<string, string> { ["Epoch"] = "2" }, "test"));
         Assert.Equal("--param Epoch: not declared in the parameters cell (it declares: Epochs, Lr)", e.Message);
         var p = Assert.Throws<ParameterException>(() => NotebookParameters.ParseOverrides([], "fast"));
-        Assert.Equal("--profile fast: expected one of smoke, cpu, paper", p.Message);
+        Assert.Equal("--profile fast: expected one of smoke, cpu, cpu-full, paper", p.Message);
         var eq = Assert.Throws<ParameterException>(() => NotebookParameters.ParseOverrides(["Epochs"], null));
         Assert.Equal("--param Epochs: expected Name=Value", eq.Message);
     }

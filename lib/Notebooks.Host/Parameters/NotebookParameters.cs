@@ -16,7 +16,7 @@ public sealed record ParameterDefault(string Name, string Type, string Literal);
 public static partial class NotebookParameters
 {
     public const string Tag = "parameters", InjectedTag = "injected-parameters", ProfileName = "Profile";
-    public static readonly string[] Profiles = ["smoke", "cpu", "paper"];
+    public static readonly string[] Profiles = ["smoke", "cpu", "cpu-full", "paper"];   // Distill.Experiments.Profiles.All
 
     [GeneratedRegex("""^\s*(?:const\s+)?(?<type>var|int|long|double|float|decimal|bool|string)\s+(?<name>[A-Za-z_]\w*)\s*=\s*(?<value>.+?)\s*;\s*(//.*)?$""", RegexOptions.Multiline)]
     private static partial Regex Declaration();
