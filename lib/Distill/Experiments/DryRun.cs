@@ -58,24 +58,21 @@ public sealed record DryRun(int Epochs = 2, int Steps = 2, int EvalBatches = 1, 
 
     public Experiment Limit(Experiment e)
     {
-        int batch = Math.Min(e.BatchSize, Batch ?? e.BatchSize);
-        return e with
-        {
-            Epochs = Math.Min(e.Epochs, Epochs), BatchSize = batch, DryRun = this,
-            TrainImages = Math.Min(e.TrainImages ?? int.MaxValue, Steps * batch),
-            TestImages = Math.Min(e.TestImages ?? int.MaxValue, EvalBatches * batch),
-        };
+        var c = Caps(e.Epochs, e.BatchSize, e.TrainImages, e.TestImages);
+        return e with { Epochs = c.Epochs, BatchSize = c.Batch, TrainImages = c.Train, TestImages = c.Test, DryRun = this };
     }
 
     public DetectionExperiment Limit(DetectionExperiment e)
     {
-        int batch = Math.Min(e.BatchSize, Batch ?? e.BatchSize);
-        return e with
-        {
-            Epochs = Math.Min(e.Epochs, Epochs), BatchSize = batch, DryRun = this,
-            TrainImages = Math.Min(e.TrainImages ?? int.MaxValue, Steps * batch),
-            TestImages = Math.Min(e.TestImages ?? int.MaxValue, EvalBatches * batch),
-        };
+        var c = Caps(e.Epochs, e.BatchSize, e.TrainImages, e.TestImages);
+        return e with { Epochs = c.Epochs, BatchSize = c.Batch, TrainImages = c.Train, TestImages = c.Test, DryRun = this };
+    }
+
+    /// <summary>The capped epochs, batch and image counts: <see cref="Steps"/> batches to train on, <see cref="EvalBatches"/> to evaluate.</summary>
+    (int Epochs, int Batch, int Train, int Test) Caps(int epochs, int batchSize, int? trainImages, int? testImages)
+    {
+        int batch = Math.Min(batchSize, Batch ?? batchSize);
+        return (Math.Min(epochs, Epochs), batch, Math.Min(trainImages ?? int.MaxValue, Steps * batch), Math.Min(testImages ?? int.MaxValue, EvalBatches * batch));
     }
 
     /// <summary>
