@@ -56,15 +56,17 @@ public sealed class ResultStore(string root)
     }
 
     /// <summary>Every finished run of this kind under the root (folders with config and summary), ordered by name and seed.</summary>
-    public IReadOnlyList<TRun> Finished<TConfig, TRun>() where TConfig : IExperiment where TRun : class, IStoredRun<TRun, TConfig> =>
-        !Directory.Exists(Root)
-            ? []
-            : Directory.EnumerateDirectories(Root)
-                .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
-                .Select(d => TRun.Open(d, default, reused: true))
-                .Where(r => Equals(r.Config.DryRun, DryRun.Current))   // dry runs and real runs never see each other
-                .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
-                .ToList();
+    public IReadOnlyList<TRun> Finished<TConfig, TRun>() where TConfig : IExperiment where TRun : class, IStoredRun<TRun, TConfig>
+    {
+        if (!Directory.Exists(Root)) return [];
+        var cap = DryRun.Current;   // read once, not per folder
+        return Directory.EnumerateDirectories(Root)
+            .Where(d => File.Exists(Path.Combine(d, SummaryFile)) && File.Exists(Path.Combine(d, ConfigFile)))
+            .Select(d => TRun.Open(d, default, reused: true))
+            .Where(r => Equals(r.Config.DryRun, cap))   // dry runs and real runs never see each other
+            .OrderBy(r => r.Config.Name, StringComparer.Ordinal).ThenBy(r => r.Config.Seed)
+            .ToList();
+    }
 
     /// <summary>
     /// The finished run a <see cref="TeacherSpec"/> names: by name, then by the spec's seed, else the student's seed,
