@@ -30,21 +30,5 @@ public class HeldAdamTests
         Assert.IsType<HeldAdam>(OptimizerSpec.Adam(1e-3, weightDecay: 1e-4).Create(layer.parameters()));
     }
 
-    /// <summary>Weights of a seeded linear layer after 6 steps on a fixed regression batch (no optimiser: the initial weights).</summary>
-    static float[] Train(Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer?> optimizer)
-    {
-        TorchRuntime.Seed(2, cudaToo: false);
-        using var layer = nn.Linear(6, 3);
-        using var x = randn(8, 6);
-        using var y = randn(8, 3);
-        var adam = optimizer(layer.parameters());
-        for (int s = 0; s < 6 && adam is not null; s++)
-        {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            nn.functional.mse_loss(layer.call(x), y).backward();
-            adam.step();
-        }
-        return layer.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
-    }
+    static float[] Train(Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer?> optimizer) => OptimiserSteps.Weights(optimizer, steps: 6);
 }

@@ -23,21 +23,5 @@ public class HeldSgdTests
         Assert.NotEqual(Train(_ => null), ours);   // the steps moved the weights
     }
 
-    /// <summary>Weights of a seeded linear layer after 5 steps on a fixed regression batch (no optimiser: the initial weights).</summary>
-    static float[] Train(Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer?> optimizer)
-    {
-        TorchRuntime.Seed(2, cudaToo: false);
-        using var layer = nn.Linear(6, 3);
-        using var x = randn(8, 6);
-        using var y = randn(8, 3);
-        var sgd = optimizer(layer.parameters());
-        for (int s = 0; s < 5 && sgd is not null; s++)
-        {
-            using var scope = NewDisposeScope();
-            sgd.zero_grad();
-            nn.functional.mse_loss(layer.call(x), y).backward();
-            sgd.step();
-        }
-        return layer.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
-    }
+    static float[] Train(Func<IEnumerable<TorchSharp.Modules.Parameter>, optim.Optimizer?> optimizer) => OptimiserSteps.Weights(optimizer, steps: 5);
 }
