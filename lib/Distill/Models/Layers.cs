@@ -16,8 +16,8 @@ public static class Layers
         nn.Conv2d(cin, cout, kernel, stride: stride, padding: kernel / 2, groups: groups, bias: bias);
 
     /// <summary>Conv, batch norm, ReLU: the unit every CNN of the zoo is made of.</summary>
-    public static Sequential ConvBnRelu(long cin, long cout, long kernel, long stride = 1, long groups = 1, bool bias = false) =>
-        nn.Sequential(("conv", Conv(cin, cout, kernel, stride, groups, bias)), ("bn", nn.BatchNorm2d(cout)), ("relu", nn.ReLU()));
+    public static ScopedSequential ConvBnRelu(long cin, long cout, long kernel, long stride = 1, long groups = 1, bool bias = false) =>
+        new(("conv", Conv(cin, cout, kernel, stride, groups, bias)), ("bn", nn.BatchNorm2d(cout)), ("relu", nn.ReLU(inplace: true)));
 
     /// <summary>Scales a channel count by a width multiplier; at least one channel.</summary>
     public static int Scale(int channels, double width) => Math.Max(1, (int)Math.Round(channels * width));

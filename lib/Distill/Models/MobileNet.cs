@@ -52,7 +52,7 @@ public sealed class MobileNet : StagedClassifier
             : throw new ArgumentException($"MobileNet variant must be one of {string.Join(", ", Variants.Keys)}, got '{name}'.");
 
     /// <summary>3x3 depthwise conv-BN-ReLU then 1x1 pointwise conv-BN-ReLU.</summary>
-    public static nn.Module<Tensor, Tensor> DepthwiseSeparable(long cin, long cout, long stride) => nn.Sequential(
+    public static nn.Module<Tensor, Tensor> DepthwiseSeparable(long cin, long cout, long stride) => new ScopedSequential(
         ("dw", ConvBnRelu(cin, cin, 3, stride, groups: cin)),
         ("pw", ConvBnRelu(cin, cout, 1)));
 

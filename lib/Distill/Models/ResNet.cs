@@ -41,10 +41,10 @@ public sealed class ResNet : StagedClassifier
             ? c
             : throw new ArgumentException($"ImageNet ResNet depth must be one of {string.Join(", ", Configs.Keys)}, got {depth}.");
 
-    static nn.Module<Tensor, Tensor> Stem(ModelSpec spec) => nn.Sequential(
+    static nn.Module<Tensor, Tensor> Stem(ModelSpec spec) => new ScopedSequential(
         ("conv", Conv(spec.InChannels, Scale(64, spec.Width), 7, stride: 2)),
         ("bn", nn.BatchNorm2d(Scale(64, spec.Width))),
-        ("relu", nn.ReLU()),
+        ("relu", nn.ReLU(inplace: true)),
         ("pool", nn.MaxPool2d(3, stride: 2, padding: 1)));
 
     static List<(string, nn.Module<Tensor, Tensor>)> Stages(ModelSpec spec, int depth)

@@ -50,21 +50,22 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         conv1 = Conv(cin, cout, 3, stride);
         bn1 = nn.BatchNorm2d(cout);
-        relu1 = nn.ReLU();
+        relu1 = nn.ReLU(inplace: true);
         conv2 = Conv(cout, cout, 3);
         bn2 = nn.BatchNorm2d(cout);
-        relu2 = nn.ReLU();
+        relu2 = nn.ReLU(inplace: true);
         if (stride != 1 || cin != cout)
             shortcut = kind == Shortcut.A
                 ? new ZeroPadShortcut(cin, cout, stride)
-                : nn.Sequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
+                : new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();
         var y = bn2.call(conv2.call(relu1.call(bn1.call(conv1.call(x)))));
-        return relu2.call(add.call(y, shortcut is null ? x : shortcut.call(x)));
+        return scope.MoveToOuter(relu2.call(add.call(y, shortcut is null ? x : shortcut.call(x))));
     }
 }
 
@@ -84,22 +85,23 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         long cout = planes * Expansion;
         conv1 = Conv(cin, planes, 1);
         bn1 = nn.BatchNorm2d(planes);
-        relu1 = nn.ReLU();
+        relu1 = nn.ReLU(inplace: true);
         conv2 = Conv(planes, planes, 3, stride);
         bn2 = nn.BatchNorm2d(planes);
-        relu2 = nn.ReLU();
+        relu2 = nn.ReLU(inplace: true);
         conv3 = Conv(planes, cout, 1);
         bn3 = nn.BatchNorm2d(cout);
-        relu3 = nn.ReLU();
+        relu3 = nn.ReLU(inplace: true);
         if (stride != 1 || cin != cout)
-            shortcut = nn.Sequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
+            shortcut = new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();
         var y = relu2.call(bn2.call(conv2.call(relu1.call(bn1.call(conv1.call(x))))));
         y = bn3.call(conv3.call(y));
-        return relu3.call(add.call(y, shortcut is null ? x : shortcut.call(x)));
+        return scope.MoveToOuter(relu3.call(add.call(y, shortcut is null ? x : shortcut.call(x))));
     }
 }

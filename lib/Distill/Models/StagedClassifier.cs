@@ -87,6 +87,6 @@ public class StagedClassifier : DistillModel
     }
 
     /// <summary>Chains modules in order; used to group blocks into a stage.</summary>
-    protected static Sequential Chain(IEnumerable<nn.Module<Tensor, Tensor>> modules) =>
-        nn.Sequential(modules.Select((m, i) => (i.ToString(), m)).ToArray());
+    protected static ScopedSequential Chain(IEnumerable<nn.Module<Tensor, Tensor>> modules) =>
+        new(modules.Select((m, i) => (i.ToString(), m)).ToArray());
 }

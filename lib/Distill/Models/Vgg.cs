@@ -93,9 +93,9 @@ public sealed class Vgg : StagedClassifier
     {
         var config = Of(depth);
         long features = Features(spec, config), hidden = Scale(config.Hidden, spec.Width);
-        return nn.Sequential(
-            ("drop1", nn.Dropout(0.5)), ("fc1", nn.Linear(features, hidden)), ("relu1", nn.ReLU()),
-            ("drop2", nn.Dropout(0.5)), ("fc2", nn.Linear(hidden, hidden)), ("relu2", nn.ReLU()),
+        return new ScopedSequential(
+            ("drop1", nn.Dropout(0.5)), ("fc1", nn.Linear(features, hidden)), ("relu1", nn.ReLU(inplace: true)),
+            ("drop2", nn.Dropout(0.5)), ("fc2", nn.Linear(hidden, hidden)), ("relu2", nn.ReLU(inplace: true)),
             ("fc3", nn.Linear(hidden, spec.NumClasses)));
     }
 

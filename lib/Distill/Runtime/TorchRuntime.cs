@@ -5,7 +5,9 @@ namespace Distill.Runtime;
 
 /// <summary>What <see cref="TorchRuntime.Initialize"/> set up.</summary>
 /// <param name="OneDnn">Whether libtorch's oneDNN CPU kernels are on (<see cref="Runtime.OneDnn"/>).</param>
-public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTorch, int Threads, int Seed, bool OneDnn, NativeLoad Native)
+/// <param name="HeapTuned">Whether glibc malloc keeps tensor-sized blocks for reuse (<see cref="NativeHeap"/>).</param>
+public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTorch, int Threads, int Seed, bool OneDnn, NativeLoad Native,
+    bool HeapTuned = false)
 {
     public bool IsCuda => Device.type == DeviceType.CUDA;
     public override string ToString() =>
@@ -67,7 +69,7 @@ public static class TorchRuntime
         }
         OneDnn.Enabled = OneDnnWanted(Environment.GetEnvironmentVariable(OneDnnVariable));
         if (!Nnpack.Available) Nnpack.Enabled = false;   // else every NNPACK-eligible convolution logs its failed init
-        return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, OneDnn.Enabled, native);
+        return new RuntimeInfo(device, name, torch.__version__, torch.get_num_threads(), seed, OneDnn.Enabled, native, NativeHeap.Tune());
     }
 
     /// <summary>The value of <see cref="OneDnnVariable"/> as a switch: unset or empty means on.</summary>

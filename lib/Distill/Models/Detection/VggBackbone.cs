@@ -26,12 +26,12 @@ public sealed class VggBackbone : nn.Module<Tensor, Tensor>, IDetectionBackbone
             {
                 modules.Add(($"conv{s + 1}_{c + 1}", nn.Conv2d(channels, widths[s], 3, padding: 1, bias: false)));
                 modules.Add(($"bn{s + 1}_{c + 1}", nn.BatchNorm2d(widths[s])));
-                modules.Add(($"relu{s + 1}_{c + 1}", nn.ReLU()));
+                modules.Add(($"relu{s + 1}_{c + 1}", nn.ReLU(inplace: true)));
                 channels = widths[s];
             }
             if (s < widths.Count - 1) modules.Add(($"pool{s + 1}", nn.MaxPool2d(2, 2, ceil_mode: true)));
         }
-        layers = nn.Sequential(modules);
+        layers = new ScopedSequential(modules.ToArray());
         OutChannels = channels;
         Stride = 1 << (widths.Count - 1);
         RegisterComponents();
@@ -47,5 +47,5 @@ public sealed class VggBackbone : nn.Module<Tensor, Tensor>, IDetectionBackbone
     public int OutChannels { get; }
     public int Stride { get; }
 
-    public override Tensor forward(Tensor images) => layers.forward(images);
+    public override Tensor forward(Tensor images) => layers.call(images);
 }
