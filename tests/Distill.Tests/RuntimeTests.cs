@@ -107,6 +107,16 @@ public class RuntimeTests
             var second = TorchNative.PatchedCopy(other, root, trace);
             Assert.NotEqual(Path.GetDirectoryName(first), Path.GetDirectoryName(second));
             Assert.Equal(0, ElfVersionNeeds.Read(File.ReadAllBytes(glue), glue).Single(n => n.Version == TorchNative.MissingVersion).Flags);
+
+            // the same glue in another folder (a second checkout) gets its own copy, linked to its own neighbours
+            var twin = Path.Combine(root, "twin", "libLibTorchSharp.so");
+            Directory.CreateDirectory(Path.GetDirectoryName(twin)!);
+            File.Copy(glue, twin);
+            File.WriteAllBytes(Path.Combine(root, "twin", "libtorch.so"), []);
+            var third = TorchNative.PatchedCopy(twin, root, trace);
+            Assert.NotEqual(Path.GetDirectoryName(first), Path.GetDirectoryName(third));
+            Assert.Equal(Path.Combine(root, "twin", "libtorch.so"), new FileInfo(Path.Combine(Path.GetDirectoryName(third)!, "libtorch.so")).LinkTarget);
+            Assert.Equal(Path.Combine(Path.GetDirectoryName(glue)!, "libtorch.so"), new FileInfo(Path.Combine(Path.GetDirectoryName(first)!, "libtorch.so")).LinkTarget);
         }
         finally { Directory.Delete(root, true); }
     }

@@ -151,13 +151,17 @@ public static class TorchNative
     }
 
     /// <summary>
-    /// The patched copy of <paramref name="glue"/> under <paramref name="cacheRoot"/>, keyed by the glue's SHA-256,
-    /// so a new TorchSharp package gets a new copy. Built in a staging folder and moved into place whole.
+    /// The patched copy of <paramref name="glue"/> under <paramref name="cacheRoot"/>, keyed by the glue's SHA-256
+    /// (a new TorchSharp package gets a new copy) and by the folder it came from: the copy's libtorch links point into
+    /// that folder, so two checkouts or build outputs starting at once must not share (and relink) one copy; before they
+    /// were keyed apart, a process could find libtorch.so missing while another one was replacing the links. Built in
+    /// a staging folder and moved into place whole.
     /// </summary>
     internal static string PatchedCopy(string glue, string cacheRoot, List<string> trace)
     {
         byte[] bytes = File.ReadAllBytes(glue);
-        string key = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant();
+        string key = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant() + "-" +
+                     Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetDirectoryName(glue)!)))[..8].ToLowerInvariant();
         string dir = Path.Combine(cacheRoot, key);
         if (File.Exists(Path.Combine(dir, GlueFile)) && File.Exists(Path.Combine(dir, ShimFile)))
         {
