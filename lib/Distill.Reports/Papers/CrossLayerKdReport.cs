@@ -20,8 +20,13 @@ namespace Distill.Reports;
 public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> results)
 {
     /// <summary>One table row; accuracies in percent, ratios teacher / model (the papers' "2.08x").</summary>
+    /// <param name="PVsScratch">Two-sided p of Welch's t-test of this row's seeds against the scratch student's (NaN for the
+    /// scratch row itself and where either side has one seed).</param>
     public sealed record Row(string Method, string Pair, string Model, double Top1, double Std, double DeltaVsScratch,
-        double PaperDelta, double ParamsRatio, double FlopsRatio, int Seeds);
+        double PaperDelta, double ParamsRatio, double FlopsRatio, int Seeds, double PVsScratch = double.NaN);
+
+    /// <summary>The level at which <see cref="Findings"/> calls a difference from the scratch student significant.</summary>
+    public const double Alpha = 0.05;
 
     /// <summary>The runs of every row of a pair, before training: model, loss terms, teachers, start and schedule of each
     /// method's final stage (seed <paramref name="setup"/>.Seeds[0]).</summary>
@@ -56,7 +61,9 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
         {
             var pair = byPair.Key;
             var teacher = Summary(pair.Teacher);
-            double scratch = Top1(byPair.Single(r => r.Method == CrossLayerKd.Scratch)).Mean;
+            var scratchRow = byPair.Single(r => r.Method == CrossLayerKd.Scratch);
+            double scratch = Top1(scratchRow).Mean;
+            var scratchTop1 = Top1s(scratchRow);
             foreach (var r in byPair)
             {
                 var spec = r.Method == CrossLayerKd.Teacher ? pair.Teacher : pair.Student;
@@ -64,14 +71,16 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
                 var (mean, std) = Top1(r);
                 made.Add(new Row(r.Method, pair.Key, spec.Name, Math.Round(mean, 2), Math.Round(std, 2), Math.Round(mean - scratch, 2),
                     r.Method == CrossLayerKd.Full && pair.PaperGain is double gain ? gain : double.NaN,
-                    Math.Round((double)teacher.Params / model.Params, 2), Math.Round((double)teacher.Macs / model.Macs, 2), r.Runs.Count));
+                    Math.Round((double)teacher.Params / model.Params, 2), Math.Round((double)teacher.Macs / model.Macs, 2), r.Runs.Count,
+                    r == scratchRow || r.Runs.Count < 2 || scratchTop1.Count < 2 ? double.NaN : WelchTest.Of(Top1s(r), scratchTop1).P));
             }
         }
         return made;
     }
 
-    static (double Mean, double Std) Top1(CrossLayerKd.RowResult r) =>
-        SeedAggregate.MeanStd(r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList());
+    static (double Mean, double Std) Top1(CrossLayerKd.RowResult r) => SeedAggregate.MeanStd(Top1s(r));
+
+    static List<double> Top1s(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
 
     bool OnePair => results.Select(r => r.Pair).Distinct().Count() == 1;
 
@@ -86,6 +95,7 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
             r.Top1,
             r.Std,
             r.DeltaVsScratch,
+            PVsScratch = Math.Round(r.PVsScratch, 3),
             r.PaperDelta,
             r.ParamsRatio,
             r.FlopsRatio,
@@ -93,7 +103,8 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
         })).IndexRows<string>("Row");
         foreach (var (from, to) in new[]
                  {
-                     ("Top1", "top-1 (%)"), ("Std", "± std"), ("DeltaVsScratch", "Δ vs scratch"), ("PaperDelta", "paper Δ"),
+                     ("Top1", "top-1 (%)"), ("Std", "± std"), ("DeltaVsScratch", "Δ vs scratch"), ("PVsScratch", "p vs scratch (Welch)"),
+                     ("PaperDelta", "paper Δ"),
                      ("ParamsRatio", "params ratio"), ("FlopsRatio", "FLOPs ratio"), ("Seeds", "seeds"),
                  })
             frame.RenameColumn(from, to);
@@ -102,7 +113,9 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
 
     /// <summary>
     /// One line per pair comparing the full method and the best single addition with the student from scratch and
-    /// with the paper's gain, e.g. "fmnist-resnet20-resnet8: full method 71.2 % vs scratch 69.0 % (+2.2 points; paper: n/a)".
+    /// with the paper's gain, e.g. "fmnist-resnet20-resnet8: full method 71.2 % vs scratch 69.0 % (+2.2 points; paper: n/a)",
+    /// and, where rows have several seeds, which rows differ from the scratch student at p &lt; <see cref="Alpha"/>
+    /// (Welch's t-test over seeds) and which do not.
     /// </summary>
     public string Findings() =>
         string.Join("\n", Rows.GroupBy(r => r.Pair).Select(g =>
@@ -113,8 +126,19 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
             var paper = double.IsNaN(full.PaperDelta) ? "the paper has no number for this pair" : $"paper {full.PaperDelta:+0.00;-0.00;0.00} points";
             return $"{g.Key}: teacher {byMethod[CrossLayerKd.Teacher].Top1:0.00} %, student from scratch {byMethod[CrossLayerKd.Scratch].Top1:0.00} %, " +
                    $"full method {full.Top1:0.00} % ({full.DeltaVsScratch:+0.00;-0.00;0.00} points; {paper}); " +
-                   $"best row: {best.Method} {best.Top1:0.00} % ({best.DeltaVsScratch:+0.00;-0.00;0.00}); {full.Seeds} seed(s).";
+                   $"best row: {best.Method} {best.Top1:0.00} % ({best.DeltaVsScratch:+0.00;-0.00;0.00}); {full.Seeds} seed(s)." +
+                   Significance(g.ToList());
         }));
+
+    static string Significance(List<Row> rows)
+    {
+        var tested = rows.Where(r => !double.IsNaN(r.PVsScratch)).ToList();
+        if (tested.Count == 0) return " One seed per row: no significance test.";
+        static string List(IEnumerable<Row> rs) =>
+            rs.Any() ? string.Join(", ", rs.Select(r => $"{r.Method} ({r.DeltaVsScratch:+0.00;-0.00;0.00}, p = {r.PVsScratch:0.000})")) : "none";
+        return $" Different from the student from scratch at p < {Alpha} (Welch's t-test over seeds): " +
+               $"{List(tested.Where(r => r.PVsScratch < Alpha))}; not shown at this level: {List(tested.Where(r => r.PVsScratch >= Alpha))}.";
+    }
 
     /// <summary>Test top-1 (%) per epoch of each method's final stage, averaged over seeds; one line per method and pair.</summary>
     public GenericChart Curves()

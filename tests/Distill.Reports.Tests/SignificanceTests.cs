@@ -1,0 +1,42 @@
+using Distill.Experiments;
+using Distill.Experiments.Papers;
+using Distill.Reporting;
+
+namespace Distill.Reports.Tests;
+
+/// <summary>The cross-layer report's significance column and sentence, on the committed cpu-profile runs (3 seeds a row).</summary>
+public class SignificanceTests
+{
+    public SignificanceTests() => Distill.Runtime.TorchRuntime.Initialize(seed: 0, quiet: true);
+
+    [Fact]
+    public void EachRowIsTestedAgainstTheScratchStudentsSeeds()
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
+        var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
+        var setup = CrossLayerKd.Setup(Profiles.Cpu);
+        var pair = setup.Pairs[0];
+        var results = CrossLayerKd.Methods.Select(method => new CrossLayerKd.RowResult(pair, method,
+            (method == CrossLayerKd.Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
+            .Select(seed => store.TryLoad(CrossLayerKd.Row(setup, pair, method, seed)[^1]) ?? throw new FileNotFoundException($"{method} seed {seed}"))
+            .ToList())).ToList();
+        var report = new CrossLayerKdReport(results);
+
+        static List<double> Top1(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
+        var scratch = Top1(results.Single(r => r.Method == CrossLayerKd.Scratch));
+        foreach (var row in report.Rows)
+        {
+            if (row.Method == CrossLayerKd.Scratch) { Assert.True(double.IsNaN(row.PVsScratch)); continue; }
+            var p = WelchTest.Of(Top1(results.Single(r => r.Method == row.Method)), scratch).P;
+            Assert.Equal(p, row.PVsScratch, 12);
+            Assert.InRange(row.PVsScratch, 0, 1);
+        }
+        // cpu profile: teacher 87.19 +- 1.09 vs scratch 87.00 +- 0.87 over 3 seeds, far from significant
+        Assert.True(report.Rows.Single(r => r.Method == CrossLayerKd.Teacher).PVsScratch > 0.5);
+        var findings = report.Findings();
+        Assert.Contains("Welch's t-test over seeds", findings);
+        Assert.Contains("teacher (+0.19, p = ", findings);
+        Assert.Contains(report.Table().ColumnKeys, k => k == "p vs scratch (Welch)");
+    }
+}
