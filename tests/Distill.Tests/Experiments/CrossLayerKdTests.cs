@@ -80,6 +80,21 @@ public class CrossLayerKdTests
     }
 
     [Fact]
+    public void NotebookParametersChooseTheOpenMethodChoices()
+    {
+        var cpu = CrossLayerKd.Setup(Profiles.Cpu);
+        Assert.Equal(cpu, cpu.Choose("profile", "all", 4));   // the notebook's defaults leave every profile as it is
+        var chosen = Smoke.Choose(" Stages ", "non-adjacent", 1);
+        Assert.Equal((false, PairRule.NonAdjacent, 1.0), (chosen.GramStem, chosen.CrossLayerPairs, chosen.OfflineKlTemperature));
+        Assert.True(cpu.Choose("stem+stages", "all", 4).GramStem);
+        Assert.Equal("GramLayers 'stem': use profile, stem+stages or stages.",
+            Assert.Throws<ArgumentException>(() => Smoke.Choose("stem", "all", 4)).Message);
+        Assert.Equal("CrossLayerPairs 'adjacent': use all or non-adjacent.",
+            Assert.Throws<ArgumentException>(() => Smoke.Choose("profile", "adjacent", 4)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Smoke.Choose("profile", "all", 0));
+    }
+
+    [Fact]
     public void ProfilesPickThePairsAndOverridesApply()
     {
         Assert.Equal(["fmnist-resnet20-resnet8"], Smoke.Pairs.Select(p => p.Key));

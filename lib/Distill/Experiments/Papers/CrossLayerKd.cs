@@ -82,6 +82,32 @@ public static class CrossLayerKd
         };
     }
 
+    /// <summary>
+    /// The method choices the paper leaves open, as a notebook's parameters state them: <paramref name="gramLayers"/>
+    /// "profile" (the profile's choice: stages only for cpu, RepDistiller's stem + stages otherwise), "stem+stages" or
+    /// "stages"; <paramref name="crossLayerPairs"/> "all" (every i &lt; j) or "non-adjacent" (j - i &gt;= 2 only);
+    /// <paramref name="offlineKlTemperature"/> T of the stage-2 KL terms (4 as this study has always used; 1 as in DML).
+    /// </summary>
+    public static CrossLayerSetup Choose(this CrossLayerSetup setup, string gramLayers, string crossLayerPairs, double offlineKlTemperature)
+    {
+        bool? stem = gramLayers.Trim().ToLowerInvariant() switch
+        {
+            "profile" => setup.GramStem,
+            "stem+stages" => true,
+            "stages" => false,
+            var other => throw new ArgumentException($"GramLayers '{other}': use profile, stem+stages or stages."),
+        };
+        var pairs = crossLayerPairs.Trim().ToLowerInvariant() switch
+        {
+            "all" => PairRule.All,
+            "non-adjacent" => PairRule.NonAdjacent,
+            var other => throw new ArgumentException($"CrossLayerPairs '{other}': use all or non-adjacent."),
+        };
+        if (!(offlineKlTemperature > 0) || double.IsInfinity(offlineKlTemperature))
+            throw new ArgumentOutOfRangeException(nameof(offlineKlTemperature), offlineKlTemperature, "OfflineKlTemperature must be a positive number.");
+        return setup with { GramStem = stem, CrossLayerPairs = pairs, OfflineKlTemperature = offlineKlTemperature };
+    }
+
     static CrossLayerSetup ProfileSetup(string profile, string dataSet, int seeds)
     {
         if (!Profiles.All.Contains(profile))
