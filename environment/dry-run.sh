@@ -86,8 +86,8 @@ for p in "${parts[@]}"; do
     02)
       part 02-cifar100 "epochs=2,steps=2,eval=1" 02-cross-layer-kd.ipynb --param DataSet=cifar100 --param "Seeds=${DRY_RUN_SEEDS:-1}"
       part 02-imagenet64 "epochs=2,steps=2,eval=1" 02-cross-layer-kd.ipynb --param DataSet=imagenet64 --param "Seeds=${DRY_RUN_SEEDS:-1}" ;;
-    # Batch 2 videos (6 I-frames of 224x224) instead of 32: at batch 4 the ResNet-152 teacher step was OOM-killed on this
-    # shared 23 GB machine (2026-12-05); a GPU user should check batch 32 fits (about 16x the memory of batch 2).
+    # Batch 2 videos (6 I-frames of 224x224) instead of 32, to fit a 2-core, 23 GB machine (peak 5.5 GB at batch 2);
+    # a GPU user should check batch 32 fits (about 16x the activation memory of batch 2).
     01) part 01 "epochs=2,steps=2,eval=1,batch=2" 01-multi-teacher-compressed-video.ipynb --param DataSet=ucf101 ;;
     03) part 03 "epochs=2,steps=2,eval=1" 03-detection-kd.ipynb ;;
     *) echo "dry-run: unknown part '$p' (01, 02, 03 or all)" >&2; exit 2 ;;
