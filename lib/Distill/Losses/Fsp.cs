@@ -140,7 +140,7 @@ public sealed class Fsp : LossTerm
                 throw new ArgumentException(
                     $"{Key}: pair ({i},{j}) gives a student Gram matrix [{string.Join(", ", g.shape)}] " +
                     $"but a teacher one [{string.Join(", ", target.shape)}] (batch sizes differ?).");
-            var pairLoss = (g - target).Squared().mean();
+            var pairLoss = nn.functional.mse_loss(g, target);   // one pass, no difference and square tensors of the Gram's size
             total = total is null ? pairLoss : total.Plus(pairLoss);
         }
         return Reduction == PairReduction.Mean ? total!.DividedBy(Pairs.Count) : total!;

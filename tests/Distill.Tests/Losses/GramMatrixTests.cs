@@ -53,6 +53,29 @@ public class GramMatrixTests
         Assert.Equal(new[] { 1.25, 3.25, 0.0, 0.75, 2.5, 6.5, 0.0, 1.5 }, Values(GramMatrix.Compute(first, second)));
     }
 
+    /// <summary>Wide maps (more channels than positions, where the area divides the narrower operand instead of the
+    /// product) and narrow ones give the sum over positions over the area alike.</summary>
+    [Theory]
+    [InlineData(3, 8, 2)]    // h*w = 4 <= C2 = 8
+    [InlineData(3, 2, 3)]    // h*w = 9 > C2 = 2
+    public void WideAndNarrowMapsGiveTheDefinition(int c1, int c2, int side)
+    {
+        var first = TorchSharp.torch.randn(2, c1, side, side, TorchSharp.torch.float64);
+        var second = TorchSharp.torch.randn(2, c2, side, side, TorchSharp.torch.float64);
+        var g = GramMatrix.Compute(first, second).data<double>().ToArray();
+        var f = first.data<double>().ToArray();
+        var s = second.data<double>().ToArray();
+        int area = side * side;
+        for (int n = 0; n < 2; n++)
+            for (int i = 0; i < c1; i++)
+                for (int j = 0; j < c2; j++)
+                {
+                    double sum = 0;
+                    for (int p = 0; p < area; p++) sum += f[(n * c1 + i) * area + p] * s[(n * c2 + j) * area + p];
+                    Assert.Equal(sum / area, g[(n * c1 + i) * c2 + j], 12);
+                }
+    }
+
     [Fact]
     public void RejectsMapsThatAreNotFourDimensionalOrDifferInBatch()
     {
