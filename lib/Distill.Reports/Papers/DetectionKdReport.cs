@@ -40,7 +40,7 @@ public sealed class DetectionKdReport(DetectionRunner runner, IReadOnlyList<Dete
     /// <summary>Each student's mAP (VOC07 11-point) against the student from scratch and the teacher, in points, as sentences.</summary>
     public string Findings()
     {
-        var byName = results.ToDictionary(r => r.Config.Name);
+        var byName = results.ToDictionary(r => DetectionKd.RowOf(r.Config.Name) ?? r.Config.Name);
         if (!byName.TryGetValue(DetectionKd.Teacher, out var teacher) || !byName.TryGetValue("det-scratch", out var scratch))
             throw new ArgumentException("Findings need the teacher and the student-from-scratch runs.");
         var lines = new List<string>

@@ -41,6 +41,26 @@ public class DetectionKdTests
     }
 
     [Fact]
+    public void BoxHeadChoicesLandInBothDetectorsAndInEveryRunName()
+    {
+        var plain = DetectionKd.Ablation(new DetectionKdSettings());
+        Assert.All(plain, r => Assert.Equal((false, 1.0 / 9), (r.Detector.Head.Aligned, r.Detector.Head.SmoothL1Beta)));   // torchvision's
+        Assert.Equal("", DetectionKd.ChoiceSuffix(new DetectionKdSettings()));
+
+        var chosen = DetectionKd.Ablation(new DetectionKdSettings { RoiAligned = true, BoxSmoothL1Beta = 1 });
+        Assert.All(chosen, r => Assert.Equal((true, 1.0), (r.Detector.Head.Aligned, r.Detector.Head.SmoothL1Beta)));
+        Assert.Equal(plain.Select(r => r.Name + "-aligned-beta1"), chosen.Select(r => r.Name));
+        Assert.All(chosen.Where(r => r.Teacher is not null), r => Assert.Equal("det-teacher-aligned-beta1", r.Teacher));
+        Assert.All(chosen, r => r.Validate());
+        Assert.Empty(plain.Select(r => r.Hash).Intersect(chosen.Select(r => r.Hash)));
+        Assert.Equal("+ hint (aligned-beta1)", DetectionKd.LabelOf("det-hint-aligned-beta1"));
+        Assert.Equal("det-hint", DetectionKd.RowOf("det-hint-beta0.5"));
+        Assert.Equal("+ hint", DetectionKd.LabelOf("det-hint"));
+        Assert.Null(DetectionKd.RowOf("det-hinted"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DetectionKd.Ablation(new DetectionKdSettings { BoxSmoothL1Beta = 0 }));
+    }
+
+    [Fact]
     public void StudentIsGenuinelySmallerThanTheTeacher()
     {
         using var teacher = DetectionKd.TeacherDetector(paper: false).Create(10);

@@ -21,6 +21,12 @@ public sealed record DetectionKdSettings
     public double BackgroundWeight { get; init; } = 1.5;
     /// <summary>Weight gamma of the hint loss where it is on.</summary>
     public double Gamma { get; init; } = 0.5;
+    /// <summary>RoI Align's half-pixel correction in both detectors' box heads: false as torchvision's Faster R-CNN
+    /// (the default), true as Detectron2.</summary>
+    public bool RoiAligned { get; init; }
+    /// <summary>Smooth-L1 beta of both box heads' box loss (and of the bounded regression term): 1/9 as torchvision
+    /// (the default), 1 as Fast R-CNN.</summary>
+    public double BoxSmoothL1Beta { get; init; } = 1.0 / 9;
 }
 
 /// <summary>
@@ -54,22 +60,46 @@ public static class DetectionKd
         ("det-all", "all (hint + soft CE + bounded)"),
     ];
 
-    public static string LabelOf(string name) => Rows.FirstOrDefault(r => r.Name == name).Label ?? name;
+    /// <summary>The table label of a run: its row's label, with the method choices its name carries (see
+    /// <see cref="ChoiceSuffix"/>) in parentheses.</summary>
+    public static string LabelOf(string name)
+    {
+        var row = RowOf(name);
+        if (row is null) return name;
+        var suffix = name[row.Length..];
+        return Rows.First(r => r.Name == row).Label + (suffix == "" ? "" : $" ({suffix.TrimStart('-')})");
+    }
+
+    /// <summary>The ablation row a run belongs to: its name without the choice suffix; null for a name outside the table.</summary>
+    public static string? RowOf(string name) =>
+        Rows.Select(r => r.Name).FirstOrDefault(r => name == r || name.StartsWith(r + "-", StringComparison.Ordinal));
+
+    /// <summary>
+    /// What every run name of an ablation with non-default method choices ends with ("" for the defaults): students find
+    /// their teacher by name, so a teacher trained with other box-head choices must not share the default one's name.
+    /// </summary>
+    public static string ChoiceSuffix(DetectionKdSettings s) =>
+        (s.RoiAligned ? "-aligned" : "") +
+        (s.BoxSmoothL1Beta == 1.0 / 9 ? "" : $"-beta{s.BoxSmoothL1Beta.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>The six experiments, teacher first.</summary>
     public static IReadOnlyList<DetectionExperiment> Ablation(DetectionKdSettings s)
     {
         if (s.Profile != Profiles.Smoke && s.Profile != Profiles.Paper)
             throw Profiles.NotDefined(s.Profile, "detection study", Profiles.Smoke, Profiles.Paper);
+        if (!(s.BoxSmoothL1Beta > 0) || double.IsInfinity(s.BoxSmoothL1Beta))
+            throw new ArgumentOutOfRangeException(nameof(s), s.BoxSmoothL1Beta, "BoxSmoothL1Beta must be a positive number.");
         bool paper = s.Profile == Profiles.Paper;
-        var student = StudentDetector(paper);
+        string suffix = ChoiceSuffix(s);
+        DetectorSpec Chosen(DetectorSpec d) => d with { Head = d.Head with { Aligned = s.RoiAligned, SmoothL1Beta = s.BoxSmoothL1Beta } };
+        var student = Chosen(StudentDetector(paper));
         DetectionExperiment Run(string name, DetectorSpec detector, IReadOnlyList<LossSpec>? terms) => new()
         {
-            Name = name,
+            Name = name + suffix,
             DataSet = s.DataSet,
             ImageSize = paper ? 512 : 96,
             Detector = detector,
-            Teacher = terms is null ? null : Teacher,
+            Teacher = terms is null ? null : Teacher + suffix,
             Losses = terms ?? [],
             Optimizer = OptimizerSpec.Sgd(paper ? 0.01 : 0.04, 0.9, 1e-4),
             Schedule = paper ? ScheduleSpec.MultiStep([9], warmupEpochs: 0.5) : ScheduleSpec.Cosine(warmupEpochs: 0.5),
@@ -85,7 +115,7 @@ public static class DetectionKd
                 .Where(t => hint || t.Name != DetectionDistillation.Hint).ToList();
         return
         [
-            Run(Teacher, TeacherDetector(paper), null),
+            Run(Teacher, Chosen(TeacherDetector(paper)), null),
             Run("det-scratch", student, null),
             Run("det-hint", student, Terms(mu: 1.0, nu: 0.0, hint: true)),
             Run("det-softce", student, Terms(s.Mu, nu: 0.0, hint: false)),
