@@ -38,5 +38,22 @@ public class SignificanceTests
         Assert.Contains("Welch's t-test over seeds", findings);
         Assert.Contains("teacher (+0.19, p = ", findings);
         Assert.Contains(report.Table().ColumnKeys, k => k == "p vs scratch (Welch)");
+
+        // the paper's claims, each a Welch test between two rows' seeds
+        var claims = report.ClaimTests();
+        Assert.Equal(CrossLayerKdReport.PaperClaims.Count, claims.Count);
+        foreach (var (claim, (_, ahead, behind)) in claims.Zip(CrossLayerKdReport.PaperClaims))
+        {
+            var a = Top1(results.Single(r => r.Method == ahead));
+            var b = Top1(results.Single(r => r.Method == behind));
+            Assert.Equal(a.Average() - b.Average(), claim.Difference, 9);
+            Assert.Equal(WelchTest.Of(a, b).P, claim.P, 12);
+            var expected = claim.Difference > 0
+                ? (claim.P < CrossLayerKdReport.Alpha ? "holds" : "same direction, not significant")
+                : (claim.P < CrossLayerKdReport.Alpha ? "contradicted" : "opposite direction, not significant");
+            Assert.Equal(expected, claim.Verdict);
+        }
+        Assert.Equal("same direction, not significant", claims[0].Verdict);   // teacher 87.19 vs scratch 87.00
+        Assert.Equal(claims.Select(c => c.Statement), report.Claims().RowKeys);
     }
 }

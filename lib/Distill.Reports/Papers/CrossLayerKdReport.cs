@@ -140,6 +140,60 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
                $"{List(tested.Where(r => r.PVsScratch < Alpha))}; not shown at this level: {List(tested.Where(r => r.PVsScratch >= Alpha))}.";
     }
 
+    /// <summary>The paper's qualitative claims as row comparisons: statement, the row that should be ahead, the row behind.</summary>
+    public static readonly IReadOnlyList<(string Statement, string Ahead, string Behind)> PaperClaims =
+    [
+        ("teacher ahead of the scratch student", CrossLayerKd.Teacher, CrossLayerKd.Scratch),
+        ("full method beats scratch", CrossLayerKd.Full, CrossLayerKd.Scratch),
+        ("cross-layer beats FSP", CrossLayerKd.CrossLayer, CrossLayerKd.Fsp),
+        ("+ KL beats cross-layer alone", CrossLayerKd.PlusKl, CrossLayerKd.CrossLayer),
+        ("ensemble beats one teacher's KL", CrossLayerKd.PlusEnsemble, CrossLayerKd.PlusKl),
+        ("random weights beat plain mean", CrossLayerKd.Full, CrossLayerKd.PlusEnsemble),
+    ];
+
+    /// <summary>One claim tested on one pair: mean top-1 difference ahead - behind (points), Welch's p over seeds, verdict.</summary>
+    public sealed record ClaimTest(string Pair, string Statement, double Difference, double P, string Verdict);
+
+    /// <summary>
+    /// Each of <see cref="PaperClaims"/> on each pair: "holds" (ahead, p &lt; <see cref="Alpha"/>), "same direction, not
+    /// significant", "opposite direction, not significant", "contradicted" (behind, p &lt; alpha), or "one seed: not
+    /// tested".
+    /// </summary>
+    public IReadOnlyList<ClaimTest> ClaimTests() =>
+        results.GroupBy(r => r.Pair).SelectMany(g => PaperClaims.Select(c =>
+        {
+            var ahead = Top1s(g.Single(r => r.Method == c.Ahead));
+            var behind = Top1s(g.Single(r => r.Method == c.Behind));
+            double difference = ahead.Average() - behind.Average();
+            if (ahead.Count < 2 || behind.Count < 2) return new ClaimTest(g.Key.Key, c.Statement, difference, double.NaN, "one seed: not tested");
+            double p = WelchTest.Of(ahead, behind).P;
+            string verdict = (difference > 0, p < Alpha) switch
+            {
+                (true, true) => "holds",
+                (true, false) => "same direction, not significant",
+                (false, false) => "opposite direction, not significant",
+                (false, true) => "contradicted",
+            };
+            return new ClaimTest(g.Key.Key, c.Statement, difference, p, verdict);
+        })).ToList();
+
+    /// <summary><see cref="ClaimTests"/> as a table indexed by claim (by "pair: claim" when there are several pairs).</summary>
+    public Frame<string, string> Claims()
+    {
+        bool onePair = OnePair;
+        var frame = Frame.FromRecords(ClaimTests().Select(c => new
+        {
+            Claim = onePair ? c.Statement : $"{c.Pair}: {c.Statement}",
+            Difference = Math.Round(c.Difference, 2),
+            P = Math.Round(c.P, 3),
+            c.Verdict,
+        })).IndexRows<string>("Claim");
+        frame.RenameColumn("Difference", "Δ top-1 (points)");
+        frame.RenameColumn("P", "p (Welch)");
+        frame.RenameColumn("Verdict", "verdict");
+        return frame;
+    }
+
     /// <summary>Test top-1 (%) per epoch of each method's final stage, averaged over seeds; one line per method and pair.</summary>
     public GenericChart Curves()
     {
