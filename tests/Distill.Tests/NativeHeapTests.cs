@@ -29,8 +29,7 @@ public class NativeHeapTests
         long untuned, tuned;
         try
         {
-            Assert.Equal(1, Mallopt(-3, 128 << 10));
-            Assert.Equal(1, Mallopt(-1, 128 << 10));
+            Assert.True(NativeHeap.SetThresholds(128 << 10, 128 << 10));
             untuned = FaultsPerStep();
         }
         finally
@@ -77,9 +76,6 @@ public class NativeHeapTests
         public long UserSeconds, UserMicros, SystemSeconds, SystemMicros;
         public long MaxRss, IxRss, IdRss, IsRss, MinorFaults, MajorFaults, Swaps, InBlock, OutBlock, MsgSnd, MsgRcv, Signals, NvCsw, NivCsw;
     }
-
-    [DllImport("libc.so.6", EntryPoint = "mallopt")]
-    static extern int Mallopt(int parameter, int value);
 
     [DllImport("libc.so.6")]
     static extern int getrusage(int who, out RUsage usage);

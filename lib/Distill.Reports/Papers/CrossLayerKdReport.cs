@@ -72,7 +72,7 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
                 made.Add(new Row(r.Method, pair.Key, spec.Name, Math.Round(mean, 2), Math.Round(std, 2), Math.Round(mean - scratch, 2),
                     r.Method == CrossLayerKd.Full && pair.PaperGain is double gain ? gain : double.NaN,
                     Math.Round((double)teacher.Params / model.Params, 2), Math.Round((double)teacher.Macs / model.Macs, 2), r.Runs.Count,
-                    r == scratchRow || r.Runs.Count < 2 || scratchTop1.Count < 2 ? double.NaN : WelchTest.Of(Top1s(r), scratchTop1).P));
+                    r == scratchRow ? double.NaN : WelchP(Top1s(r), scratchTop1)));
             }
         }
         return made;
@@ -81,6 +81,9 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
     static (double Mean, double Std) Top1(CrossLayerKd.RowResult r) => SeedAggregate.MeanStd(Top1s(r));
 
     static List<double> Top1s(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
+
+    /// <summary>Welch's two-sided p of two rows' seeds; NaN where either has one seed.</summary>
+    static double WelchP(List<double> a, List<double> b) => a.Count < 2 || b.Count < 2 ? double.NaN : WelchTest.Of(a, b).P;
 
     bool OnePair => results.Select(r => r.Pair).Distinct().Count() == 1;
 
@@ -164,9 +167,8 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
         {
             var ahead = Top1s(g.Single(r => r.Method == c.Ahead));
             var behind = Top1s(g.Single(r => r.Method == c.Behind));
-            double difference = ahead.Average() - behind.Average();
-            if (ahead.Count < 2 || behind.Count < 2) return new ClaimTest(g.Key.Key, c.Statement, difference, double.NaN, "one seed: not tested");
-            double p = WelchTest.Of(ahead, behind).P;
+            double difference = ahead.Average() - behind.Average(), p = WelchP(ahead, behind);
+            if (double.IsNaN(p)) return new ClaimTest(g.Key.Key, c.Statement, difference, p, "one seed: not tested");
             string verdict = (difference > 0, p < Alpha) switch
             {
                 (true, true) => "holds",

@@ -39,7 +39,7 @@ public static class GramMatrix
         var b = PoolTo(second, h, w, pooling).flatten(2).transpose(1, 2);      // [N, h*w, C2]
         // The 1 / (h*w) goes on the smaller of a and the product: for wide late stages the Gram matrix is the largest
         // tensor of the loss (MobileNet's (512, 1024) pair: 268 MB at batch 128), so no second copy of it is made.
-        return first.shape[1] * h * w <= first.shape[1] * second.shape[1]
+        return h * w <= second.shape[1]
             ? bmm(a.DividedBy(h * w), b)
             : bmm(a, b).DividedBy(h * w);
     }

@@ -32,7 +32,7 @@ public static class NativeHeap
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            Tuned = Mallopt(M_MMAP_THRESHOLD, MmapThreshold) == 1 && Mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1;
+            Tuned = SetThresholds(MmapThreshold, TrimThreshold);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -40,6 +40,10 @@ public static class NativeHeap
         }
         return Tuned;
     }
+
+    /// <summary>Sets glibc's mmap and trim thresholds (fixed, no longer moving); true where glibc accepted both.</summary>
+    internal static bool SetThresholds(int mmapThreshold, int trimThreshold) =>
+        Mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 && Mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
 
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     static extern int Mallopt(int parameter, int value);

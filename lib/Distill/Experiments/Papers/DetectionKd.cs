@@ -26,7 +26,7 @@ public sealed record DetectionKdSettings
     public bool RoiAligned { get; init; }
     /// <summary>Smooth-L1 beta of both box heads' box loss (and of the bounded regression term): 1/9 as torchvision
     /// (the default), 1 as Fast R-CNN.</summary>
-    public double BoxSmoothL1Beta { get; init; } = 1.0 / 9;
+    public double BoxSmoothL1Beta { get; init; } = DetectionKd.DefaultBoxBeta;
 }
 
 /// <summary>
@@ -64,15 +64,20 @@ public static class DetectionKd
     /// <see cref="ChoiceSuffix"/>) in parentheses.</summary>
     public static string LabelOf(string name)
     {
-        var row = RowOf(name);
-        if (row is null) return name;
-        var suffix = name[row.Length..];
-        return Rows.First(r => r.Name == row).Label + (suffix == "" ? "" : $" ({suffix.TrimStart('-')})");
+        if (RowEntry(name) is not { } row) return name;
+        var suffix = name[row.Name.Length..];
+        return row.Label + (suffix == "" ? "" : $" ({suffix.TrimStart('-')})");
     }
 
     /// <summary>The ablation row a run belongs to: its name without the choice suffix; null for a name outside the table.</summary>
-    public static string? RowOf(string name) =>
-        Rows.Select(r => r.Name).FirstOrDefault(r => name == r || name.StartsWith(r + "-", StringComparison.Ordinal));
+    public static string? RowOf(string name) => RowEntry(name)?.Name;
+
+    static (string Name, string Label)? RowEntry(string name) =>
+        Rows.Where(r => name == r.Name || name.StartsWith(r.Name + "-", StringComparison.Ordinal))
+            .Select(r => ((string Name, string Label)?)r).FirstOrDefault();
+
+    /// <summary>The box heads' smooth-L1 beta when nothing else is chosen: the detector's own default (torchvision's 1/9).</summary>
+    public static readonly double DefaultBoxBeta = new RoiHeadsSettings().SmoothL1Beta;
 
     /// <summary>
     /// What every run name of an ablation with non-default method choices ends with ("" for the defaults): students find
@@ -80,7 +85,7 @@ public static class DetectionKd
     /// </summary>
     public static string ChoiceSuffix(DetectionKdSettings s) =>
         (s.RoiAligned ? "-aligned" : "") +
-        (s.BoxSmoothL1Beta == 1.0 / 9 ? "" : $"-beta{s.BoxSmoothL1Beta.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}");
+        (s.BoxSmoothL1Beta == DefaultBoxBeta ? "" : $"-beta{s.BoxSmoothL1Beta.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>The six experiments, teacher first.</summary>
     public static IReadOnlyList<DetectionExperiment> Ablation(DetectionKdSettings s)
