@@ -13,6 +13,12 @@ namespace Distill.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : Runner<Experiment, ExperimentResult>(store)
 {
+    /// <summary>
+    /// Store each frozen teacher's logits per batch under the store's <see cref="TeacherLogitCache.StoreFolder"/> and
+    /// read them back in later students of the same seed (CPU batches, soft-target terms only; exact). Default on.
+    /// </summary>
+    public bool CacheTeacherLogits { get; init; } = true;
+
     protected override ExperimentResult Train(Experiment e, string folder)
     {
         using var student = ModelZoo.Create(e.Student);
@@ -31,8 +37,10 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : 
                 throw new InvalidDataException(
                     $"{e.Name}: data set '{e.DataSet}' has {splits.Train.NumClasses} classes, the student {e.Student.NumClasses}.");
             var context = new LossContext(e.Student, teacherRuns.Select(t => t.Config.Student).ToList(), e.Seed);
-            using var distiller = new Distiller(student, teachers, Terms(e, context));
+            using var distiller = new Distiller(student, teachers, Terms(e, context), CacheTeacherLogits ? LogitCaches(teacherRuns) : null);
             var result = Trainer.Of(distiller, splits.Train, splits.Test, Options(e, folder)).Fit();
+            if (distiller.TeacherLogits is { } caches)
+                Log?.WriteLine($"{e.Name}: teacher logits of {caches.Sum(c => c.Hits)} batches read from {TeacherLogitCache.StoreFolder}, {caches.Sum(c => c.Misses)} computed");
             var summary = Summarise(e, result, student);
             ResultStore.Finish(folder, summary);
             return new ExperimentResult(e, summary, folder, Reused: false);
@@ -44,6 +52,11 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : 
             (splits?.Test as IDisposable)?.Dispose();
         }
     }
+
+    /// <summary>A logit cache per teacher run, in the folder of its final checkpoint's weights.</summary>
+    IReadOnlyList<TeacherLogitCache> LogitCaches(IReadOnlyList<ExperimentResult> teacherRuns) =>
+        teacherRuns.Select(t => new TeacherLogitCache(TeacherLogitCache.FolderFor(Store.Root, Path.GetFileName(t.Folder),
+            new CheckpointStore(Path.Combine(t.Folder, ResultStore.CheckpointsFolder)).PathOf(t.Config.Epochs)))).ToList();
 
     /// <summary>Runs (or reuses) the config once per seed.</summary>
     public IReadOnlyList<ExperimentResult> RunSeeds(Experiment e, IEnumerable<int> seeds) =>

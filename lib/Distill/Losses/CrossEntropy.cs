@@ -28,6 +28,8 @@ public sealed class CrossEntropy : LossTerm
         this.labelSmoothing = labelSmoothing;
     }
 
+    public override bool ReadsTeacherLogitsOnly => true;   // reads no teacher at all
+
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels) =>
         nn.functional.cross_entropy(student.Logits, labels, label_smoothing: labelSmoothing);
 

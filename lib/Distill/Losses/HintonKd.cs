@@ -126,6 +126,8 @@ public sealed class HintonKd : LossTerm
             ? DirichletWeights.At(Seed, step, TeacherCount!.Value)
             : throw new InvalidOperationException($"{Key}: only the Dirichlet mixture draws weights per step; this one is {Mixture}.");
 
+    public override bool ReadsTeacherLogitsOnly => true;
+
     public override Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels)
     {
         if (TeacherCount is int expected && teachers.Count != expected)

@@ -16,5 +16,11 @@ public abstract class LossTerm(string key) : nn.Module(key)
     /// <summary>The term's name in configs, metrics and charts, e.g. "ce", "kd", "fsp".</summary>
     public string Key { get; } = key;
 
+    /// <summary>
+    /// True when the term reads no teacher tap but the logits (soft targets, labels-only terms), so a teacher's stored
+    /// logits can stand in for its forward pass (<see cref="Training.TeacherLogitCache"/>).
+    /// </summary>
+    public virtual bool ReadsTeacherLogitsOnly => false;
+
     public abstract Tensor Compute(Taps student, IReadOnlyList<Taps> teachers, Tensor labels);
 }

@@ -22,10 +22,16 @@ public sealed class Distiller : nn.Module
     readonly ModuleList<LossTerm> terms;
     readonly IReadOnlyList<DistillModel> teachers;
     readonly WeightedTotal total;
+    readonly IReadOnlyList<TeacherLogitCache>? teacherLogits;
 
-    public Distiller(DistillModel student, IReadOnlyList<DistillModel> teachers, IReadOnlyList<(LossTerm Term, double Weight)> losses)
+    /// <param name="teacherLogits">One cache per teacher, in order, used when every term reads only teacher logits
+    /// (<see cref="LossTerm.ReadsTeacherLogitsOnly"/>); ignored otherwise.</param>
+    public Distiller(DistillModel student, IReadOnlyList<DistillModel> teachers, IReadOnlyList<(LossTerm Term, double Weight)> losses,
+                     IReadOnlyList<TeacherLogitCache>? teacherLogits = null)
         : base(nameof(Distiller))
     {
+        if (teacherLogits is not null && teacherLogits.Count != teachers.Count)
+            throw new ArgumentException($"{teacherLogits.Count} teacher logit caches for {teachers.Count} teachers.", nameof(teacherLogits));
         if (losses.Count == 0) throw new ArgumentException("A distiller needs at least one loss term.", nameof(losses));
         var duplicate = losses.GroupBy(l => l.Term.Key).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Loss term '{duplicate.Key}' appears twice; metrics name terms by key.");
@@ -35,6 +41,7 @@ public sealed class Distiller : nn.Module
         total = new WeightedTotal(losses.Select(l => l.Weight).ToArray());
         RegisterComponents();
         foreach (var teacher in teachers) Freeze(teacher);
+        if (teacherLogits is not null && teachers.Count > 0 && losses.All(l => l.Term.ReadsTeacherLogitsOnly)) this.teacherLogits = teacherLogits;
     }
 
     public DistillModel Student => student;
@@ -42,6 +49,9 @@ public sealed class Distiller : nn.Module
     public IReadOnlyList<LossTerm> Terms => terms.ToArray();
     public IReadOnlyList<double> Weights => total.Weights;
     public IReadOnlyList<string> TermKeys => terms.Select(t => t.Key).ToArray();
+
+    /// <summary>The teachers' logit caches in use, or null when the teachers run on every batch.</summary>
+    public IReadOnlyList<TeacherLogitCache>? TeacherLogits => teacherLogits;
 
     /// <summary>Puts a teacher in eval mode and switches off its gradients, for good.</summary>
     public static void Freeze(nn.Module teacher)
@@ -57,10 +67,13 @@ public sealed class Distiller : nn.Module
         if (teachers.Count > 0)
         {
             using var noGrad = no_grad();
-            foreach (var teacher in teachers)
+            for (int k = 0; k < teachers.Count; k++)
             {
+                var teacher = teachers[k];
                 if (teacher.training) teacher.eval();
-                teacherTaps.Add(teacher.call(images));
+                teacherTaps.Add(teacherLogits is null
+                    ? teacher.call(images)
+                    : new Taps(teacherLogits[k].Logits(images, () => teacher.call(images).Logits), []));
             }
         }
         var studentTaps = student.call(images);
