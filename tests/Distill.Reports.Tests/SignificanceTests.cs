@@ -16,11 +16,7 @@ public class SignificanceTests
         while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
         var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
         var setup = CrossLayerKd.Setup(Profiles.Cpu);
-        var pair = setup.Pairs[0];
-        var results = CrossLayerKd.Methods.Select(method => new CrossLayerKd.RowResult(pair, method,
-            (method == CrossLayerKd.Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
-            .Select(seed => store.TryLoad(CrossLayerKd.Row(setup, pair, method, seed)[^1]) ?? throw new FileNotFoundException($"{method} seed {seed}"))
-            .ToList())).ToList();
+        var results = CrossLayerKd.Load(setup, store, out var missing) ?? throw new FileNotFoundException(string.Join("; ", missing));
         var report = new CrossLayerKdReport(results);
 
         static List<double> Top1(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
@@ -55,5 +51,13 @@ public class SignificanceTests
         }
         Assert.Equal("same direction, not significant", claims[0].Verdict);   // teacher 87.19 vs scratch 87.00
         Assert.Equal(claims.Select(c => c.Statement), report.Claims().RowKeys);
+
+        // What the notebook says of the committed measurements, whatever profile it runs: computed from these runs.
+        var measured = CrossLayerKdReport.Measured();
+        Assert.StartsWith("cpu profile (10,240 / 5,000 train / test images, 10 epochs, stage 1 4, 3 seeds, 3 teachers; 02-cross-layer-kd): ", measured);
+        Assert.Contains(findings, measured);
+        Assert.Contains($"same direction, not significant: teacher ahead of the scratch student (+0.19, p = {claims[0].P:0.000})", measured);
+        foreach (var claim in claims) Assert.Contains($"{claim.Statement} ({claim.Difference:+0.00;-0.00;0.00}, p = {claim.P:0.000})", measured);
+        Assert.Contains(CrossLayerKd.CommittedStore(Profiles.CpuFull) is null ? "cpu-full: no runs committed yet." : "cpu-full profile (all train / test images", measured);
     }
 }

@@ -49,7 +49,15 @@ def check_picture(cell, _):
     return "no image/png PNG"
 
 
-CHECKS = {"frame": check_frame, "chart": check_chart, "picture": check_picture}
+def check_text(cell, needle):
+    for output in rich_outputs(cell):
+        data = output.get("data", {})
+        if needle in text(data.get("text/plain")) or needle in html_text.unescape(text(data.get("text/html"))):
+            return None
+    return f"no output containing {needle!r}"
+
+
+CHECKS = {"frame": check_frame, "chart": check_chart, "picture": check_picture, "text": check_text}
 
 
 def main(executed, expected_file):

@@ -44,6 +44,8 @@ public sealed class NotebookSmokeTests
             // Training curves, accuracy vs compression, Gram heatmaps.
             Assert.True(Regex.Matches(html, "Plotly.newPlot\\(").Count >= 3, "expected at least three charts in the report");
             Assert.Contains("\"type\":\"heatmap\"", html);
+            // The committed cpu measurements, summarised whatever profile runs (the smoke results are elsewhere).
+            Assert.Contains("cpu profile (10,240 / 5,000 train / test images", html);
 
             // Every run finished in the fresh store: 2 teachers, 7 student rows, 2 stage-1 runs (cross-layer's shared by 4 rows).
             Assert.Equal(11, Directory.EnumerateFiles(results, "summary.json", SearchOption.AllDirectories).Count());

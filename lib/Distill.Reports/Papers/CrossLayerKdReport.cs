@@ -143,6 +143,28 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
                $"{List(tested.Where(r => r.PVsScratch < Alpha))}; not shown at this level: {List(tested.Where(r => r.PVsScratch >= Alpha))}.";
     }
 
+    /// <summary>
+    /// What the committed measurements show, whatever profile the notebook itself runs: for the cpu and cpu-full
+    /// profiles, their setup, <see cref="Findings"/> and the verdict on each of the paper's claims, computed from the runs
+    /// under notebooks/measured/; a profile whose runs are not (all) committed says so.
+    /// </summary>
+    public static string Measured() =>
+        string.Join("\n\n", new[] { Profiles.Cpu, Profiles.CpuFull }.Select(profile =>
+        {
+            var setup = CrossLayerKd.Setup(profile);
+            var store = CrossLayerKd.CommittedStore(profile);
+            if (store is null) return $"{profile}: no runs committed yet.";
+            if (CrossLayerKd.Load(setup, store, out var missing) is not { } results)
+                return $"{profile}: {missing.Count} of its runs are not committed yet (first: {missing[0]}).";
+            var report = new CrossLayerKdReport(results);
+            string images = setup.TrainImages is int train ? $"{train:N0} / {setup.TestImages:N0}" : "all";
+            var verdicts = report.ClaimTests().GroupBy(c => c.Verdict)
+                .Select(g => $"{g.Key}: {string.Join(", ", g.Select(c => $"{c.Statement} ({c.Difference:+0.00;-0.00;0.00}, p = {c.P:0.000})"))}");
+            return $"{profile} profile ({images} train / test images, {setup.Epochs} epochs, stage 1 {setup.Stage1Epochs}, " +
+                   $"{setup.Seeds.Count} seeds, {setup.EnsembleTeachers} teachers; {Path.GetFileName(store.Root)}): {report.Findings()} " +
+                   $"The paper's claims - {string.Join("; ", verdicts)}.";
+        }));
+
     /// <summary>The paper's qualitative claims as row comparisons: statement, the row that should be ahead, the row behind.</summary>
     public static readonly IReadOnlyList<(string Statement, string Ahead, string Behind)> PaperClaims =
     [

@@ -27,6 +27,19 @@ public class MeasuredResultsTests
     }
 
     [Fact]
+    public void LoadNamesEveryMissingRunAndTrainsNothing()
+    {
+        TorchRuntime.Initialize(seed: 0, quiet: true);
+        var empty = new ResultStore(Directory.CreateTempSubdirectory("measured-").FullName);
+        var setup = CrossLayerKd.Setup(Profiles.Cpu);
+        Assert.Null(CrossLayerKd.Load(setup, empty, out var missing));
+        // 3 teachers + 7 student rows x 3 seeds, each named with its folder
+        Assert.Equal(setup.EnsembleTeachers + (CrossLayerKd.Methods.Count - 1) * setup.Seeds.Count, missing.Count);
+        Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-full seed 2 (" + empty.Root, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(empty.Root));
+    }
+
+    [Fact]
     public void CommittedCpuRunsCoverEveryExperimentOfTheCpuProfileAndTheGramModelsLoad()
     {
         TorchRuntime.Initialize(seed: 0, quiet: true);
@@ -35,13 +48,10 @@ public class MeasuredResultsTests
         var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
         var setup = CrossLayerKd.Setup(Profiles.Cpu);
         var pair = setup.Pairs[0];
-        var missing = new List<string>();
-        foreach (var method in CrossLayerKd.Methods)
-            foreach (int seed in method == CrossLayerKd.Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
-                foreach (var e in CrossLayerKd.Row(setup, pair, method, seed))
-                    if (store.TryLoad(e) is not { } finished) missing.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
-                    else Assert.Equal(e.Epochs, finished.History().Count);
+        var rows = CrossLayerKd.Load(setup, store, out var missing);
         Assert.Empty(missing);
+        Assert.Equal(CrossLayerKd.Methods, rows!.Select(r => r.Method));
+        Assert.All(rows!, r => Assert.Equal(r.Method == CrossLayerKd.Teacher ? setup.EnsembleTeachers : setup.Seeds.Count, r.Runs.Count));
 
         // The Gram heatmaps load the teacher, the scratch student and the cross-layer stage-1 student of seed 0.
         var gramModels = new[]

@@ -258,6 +258,38 @@ public static class CrossLayerKd
         return name is not null && ResultStore.ConfiguredRoot is null && ResultStore.Measured(name) is { } measured ? measured : ResultStore.Default;
     }
 
+    /// <summary>The committed store of a measured profile (cpu, cpu-full) wherever the notebook runs, or null.</summary>
+    public static ResultStore? CommittedStore(string profile) => profile switch
+    {
+        Profiles.Cpu => ResultStore.Measured(MeasuredStore),
+        Profiles.CpuFull => ResultStore.Measured(MeasuredFullStore),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Every row of <paramref name="setup"/> read from <paramref name="store"/> without training anything: the rows when
+    /// every final run is there (finished, all its epochs), else null with the missing runs in <paramref name="missing"/>.
+    /// </summary>
+    public static IReadOnlyList<RowResult>? Load(CrossLayerSetup setup, ResultStore store, out IReadOnlyList<string> missing)
+    {
+        var rows = new List<RowResult>();
+        var absent = new List<string>();
+        foreach (var pair in setup.Pairs)
+            foreach (var method in Methods)
+            {
+                var runs = new List<ExperimentResult>();
+                foreach (int seed in method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
+                {
+                    var e = Row(setup, pair, method, seed)[^1];
+                    if (store.TryLoad(e) is { } run && run.History().Count == e.Epochs) runs.Add(run);
+                    else absent.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
+                }
+                rows.Add(new RowResult(pair, method, runs));
+            }
+        missing = absent;
+        return absent.Count == 0 ? rows : null;
+    }
+
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
     public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)
     {
