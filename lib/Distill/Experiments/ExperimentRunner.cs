@@ -40,7 +40,10 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : 
             using var distiller = new Distiller(student, teachers, Terms(e, context), CacheTeacherLogits ? LogitCaches(teacherRuns) : null);
             var result = Trainer.Of(distiller, splits.Train, splits.Test, Options(e, folder)).Fit();
             if (distiller.TeacherLogits is { } caches)
+            {
                 Log?.WriteLine($"{e.Name}: teacher logits of {caches.Sum(c => c.Hits)} batches read from {TeacherLogitCache.StoreFolder}, {caches.Sum(c => c.Misses)} computed");
+                foreach (var c in caches.Where(c => c.WriteError is not null)) Log?.WriteLine($"{e.Name}: teacher logits no longer stored: {c.WriteError}");
+            }
             var summary = Summarise(e, result, student);
             ResultStore.Finish(folder, summary);
             return new ExperimentResult(e, summary, folder, Reused: false);

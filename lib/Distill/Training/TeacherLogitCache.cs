@@ -57,10 +57,23 @@ public sealed class TeacherLogitCache(string folder)
             return stored;
         }
         var logits = forward();
-        Write(path, logits);
         Misses++;
+        if (!Writable) return logits;
+        try { Write(path, logits); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache is an optimisation: a full disk or a read-only store must not stop the training run.
+            Writable = false;
+            WriteError = $"{Folder}: {e.Message}";
+        }
         return logits;
     }
+
+    /// <summary>False once a write failed (full disk, read-only folder): from then on batches are computed, not stored.</summary>
+    public bool Writable { get; private set; } = true;
+
+    /// <summary>Why writing stopped, or null.</summary>
+    public string? WriteError { get; private set; }
 
     string PathOf(string key) => Path.Combine(Folder, key[..2], key + ".bin");
 

@@ -54,6 +54,23 @@ public class TeacherLogitCacheTests
     }
 
     [Fact]
+    public void AFolderThatCannotBeWrittenOnlyStopsTheStoringNotTheTraining()
+    {
+        var blocked = Path.Combine(Fixtures.TempFolder(), "a-file");
+        File.WriteAllText(blocked, "not a folder");
+        var cache = new TeacherLogitCache(Path.Combine(blocked, "teacher"));
+        using var images = randn(2, 1, 8, 8);
+        using var logits = randn(2, 4);
+        int forwards = 0;
+        for (int i = 0; i < 2; i++)
+            using (var got = cache.Logits(images, () => { forwards++; return logits.clone(); }))
+                Assert.Equal(logits.data<float>().ToArray(), got.data<float>().ToArray());
+        Assert.Equal(2, forwards);
+        Assert.False(cache.Writable);
+        Assert.Contains(blocked, cache.WriteError);
+    }
+
+    [Fact]
     public void TheCacheFolderFollowsTheTeachersCheckpointBytes()
     {
         var root = Fixtures.TempFolder();
