@@ -28,7 +28,7 @@ public sealed class TeacherLogitCache(string folder)
     /// <summary>Batches answered from disk since this cache was made.</summary>
     public long Hits { get; private set; }
 
-    /// <summary>Batches the teacher computed (and this cache stored).</summary>
+    /// <summary>Batches the teacher computed (stored for next time unless writing failed or the logits are not fp32).</summary>
     public long Misses { get; private set; }
 
     /// <summary>
