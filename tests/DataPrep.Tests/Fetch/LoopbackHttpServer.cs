@@ -37,6 +37,7 @@ sealed class LoopbackHttpServer : IAsyncDisposable
     readonly ConcurrentQueue<Request> requests = new();
     readonly ConcurrentBag<Task> handlers = [];
     readonly Task acceptLoop;
+    int connections;
 
     public LoopbackHttpServer()
     {
@@ -49,6 +50,20 @@ sealed class LoopbackHttpServer : IAsyncDisposable
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<Request> Requests => [.. requests];
+
+    /// <summary>Connections accepted so far, including any whose client gave up before its request was read.</summary>
+    public int Connections => Volatile.Read(ref connections);
+
+    /// <summary>
+    /// Waits (up to <paramref name="limit"/>) until <paramref name="count"/> connections were accepted and handled: a
+    /// client that timed out may close before the server's handler has run on a busy machine.
+    /// </summary>
+    public async Task<int> HandledConnectionsAsync(int count, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Connections < count && clock.Elapsed < limit) await Task.Delay(20);
+        return Connections;
+    }
 
     /// <summary>Serves <paramref name="resource"/> at <paramref name="path"/> ("/folder/file").</summary>
     public void Serve(string path, Resource resource) => resources[path] = resource;
@@ -79,6 +94,7 @@ sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref connections);
             handlers.Add(HandleAsync(client));
         }
     }
