@@ -33,8 +33,9 @@ public class MeasuredResultsTests
         var empty = new ResultStore(Directory.CreateTempSubdirectory("measured-").FullName);
         var setup = CrossLayerKd.Setup(Profiles.Cpu);
         Assert.Null(CrossLayerKd.Load(setup, empty, out var missing));
-        // 3 teachers + 7 student rows x 3 seeds, each named with its folder
-        Assert.Equal(setup.EnsembleTeachers + (CrossLayerKd.Methods.Count - 1) * setup.Seeds.Count, missing.Count);
+        // Every experiment Run would train, once: 3 teachers, per seed 7 student rows and 2 stage-1 runs (FSP, cross-layer)
+        Assert.Equal(setup.EnsembleTeachers + (CrossLayerKd.Methods.Count - 1 + 2) * setup.Seeds.Count, missing.Count);
+        Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-stage1-cross-layer seed 1 (" + empty.Root, StringComparison.Ordinal));
         Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-full seed 2 (" + empty.Root, StringComparison.Ordinal));
         Assert.Empty(Directory.EnumerateFileSystemEntries(empty.Root));
     }

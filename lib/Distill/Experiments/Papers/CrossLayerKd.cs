@@ -269,7 +269,8 @@ public static class CrossLayerKd
 
     /// <summary>
     /// Every row of <paramref name="setup"/> read from <paramref name="store"/> without training anything: the rows when
-    /// every final run is there (finished, all its epochs), else null with the missing runs in <paramref name="missing"/>.
+    /// every experiment <see cref="Run"/> would run is there (finished, all its epochs; teachers and stage-1 runs too,
+    /// which Run would otherwise train), else null with each missing experiment once in <paramref name="missing"/>.
     /// </summary>
     public static IReadOnlyList<RowResult>? Load(CrossLayerSetup setup, ResultStore store, out IReadOnlyList<string> missing)
     {
@@ -281,13 +282,17 @@ public static class CrossLayerKd
                 var runs = new List<ExperimentResult>();
                 foreach (int seed in method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
                 {
-                    var e = Row(setup, pair, method, seed)[^1];
-                    if (store.TryLoad(e) is { } run && run.History().Count == e.Epochs) runs.Add(run);
-                    else absent.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
+                    ExperimentResult? last = null;
+                    foreach (var e in Row(setup, pair, method, seed))
+                    {
+                        last = store.TryLoad(e) is { } run && run.History().Count == e.Epochs ? run : null;
+                        if (last is null) absent.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
+                    }
+                    if (last is not null) runs.Add(last);
                 }
                 rows.Add(new RowResult(pair, method, runs));
             }
-        missing = absent;
+        missing = absent.Distinct().ToList();
         return absent.Count == 0 ? rows : null;
     }
 
