@@ -160,8 +160,11 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
             string images = setup.TrainImages is int train ? $"{train:N0} / {setup.TestImages:N0}" : "all";
             var verdicts = report.ClaimTests().GroupBy(c => c.Verdict)
                 .Select(g => $"{g.Key}: {string.Join(", ", g.Select(c => $"{c.Statement} ({c.Difference:+0.00;-0.00;0.00}, p = {c.P:0.000})"))}");
+            var runs = store.Finished();
+            double hours = runs.Sum(r => r.Summary.TrainSeconds) / 3600;
             return $"{profile} profile ({images} train / test images, {setup.Epochs} epochs, stage 1 {setup.Stage1Epochs}, " +
-                   $"{setup.Seeds.Count} seeds, {setup.EnsembleTeachers} teachers; {Path.GetFileName(store.Root)}): {report.Findings()} " +
+                   $"{setup.Seeds.Count} seeds, {setup.EnsembleTeachers} teachers; {Path.GetFileName(store.Root)}: {runs.Count} runs, " +
+                   $"{hours:0.0} hours of training by their own clocks): {report.Findings()} " +
                    $"The paper's claims - {string.Join("; ", verdicts)}.";
         }));
 
