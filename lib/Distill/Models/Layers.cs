@@ -17,7 +17,7 @@ public static class Layers
 
     /// <summary>Conv, batch norm, ReLU: the unit every CNN of the zoo is made of.</summary>
     public static ScopedSequential ConvBnRelu(long cin, long cout, long kernel, long stride = 1, long groups = 1, bool bias = false) =>
-        new(("conv", Conv(cin, cout, kernel, stride, groups, bias)), ("bn", nn.BatchNorm2d(cout)), ("relu", nn.ReLU(inplace: true)));
+        new(("conv", Conv(cin, cout, kernel, stride, groups, bias)), ("bn", new HeldBatchNorm2d(cout)), ("relu", nn.ReLU(inplace: true)));
 
     /// <summary>Scales a channel count by a width multiplier; at least one channel.</summary>
     public static int Scale(int channels, double width) => Math.Max(1, (int)Math.Round(channels * width));
@@ -33,7 +33,7 @@ public static class Layers
                 case Conv2d conv:
                     nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d bn:
+                case BatchNorm bn:
                     nn.init.ones_(bn.weight);
                     nn.init.zeros_(bn.bias);
                     break;

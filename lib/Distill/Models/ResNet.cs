@@ -43,7 +43,7 @@ public sealed class ResNet : StagedClassifier
 
     static nn.Module<Tensor, Tensor> Stem(ModelSpec spec) => new ScopedSequential(
         ("conv", Conv(spec.InChannels, Scale(64, spec.Width), 7, stride: 2)),
-        ("bn", nn.BatchNorm2d(Scale(64, spec.Width))),
+        ("bn", new HeldBatchNorm2d(Scale(64, spec.Width))),
         ("relu", nn.ReLU(inplace: true)),
         ("pool", nn.MaxPool2d(3, stride: 2, padding: 1)));
 

@@ -41,7 +41,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public const int Expansion = 1;
 
     readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
+    readonly HeldBatchNorm2d bn1, bn2;
     readonly ReLU relu1, relu2;
     readonly nn.Module<Tensor, Tensor>? shortcut;
     readonly ResidualAdd add = new();
@@ -49,15 +49,15 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public BasicBlock(long cin, long cout, long stride, Shortcut kind) : base(nameof(BasicBlock))
     {
         conv1 = Conv(cin, cout, 3, stride);
-        bn1 = nn.BatchNorm2d(cout);
+        bn1 = new HeldBatchNorm2d(cout);
         relu1 = nn.ReLU(inplace: true);
         conv2 = Conv(cout, cout, 3);
-        bn2 = nn.BatchNorm2d(cout);
+        bn2 = new HeldBatchNorm2d(cout);
         relu2 = nn.ReLU(inplace: true);
         if (stride != 1 || cin != cout)
             shortcut = kind == Shortcut.A
                 ? new ZeroPadShortcut(cin, cout, stride)
-                : new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
+                : new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", new HeldBatchNorm2d(cout)));
         RegisterComponents();
     }
 
@@ -75,7 +75,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     readonly Conv2d conv1, conv2, conv3;
-    readonly BatchNorm2d bn1, bn2, bn3;
+    readonly HeldBatchNorm2d bn1, bn2, bn3;
     readonly ReLU relu1, relu2, relu3;
     readonly nn.Module<Tensor, Tensor>? shortcut;
     readonly ResidualAdd add = new();
@@ -84,16 +84,16 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {
         long cout = planes * Expansion;
         conv1 = Conv(cin, planes, 1);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new HeldBatchNorm2d(planes);
         relu1 = nn.ReLU(inplace: true);
         conv2 = Conv(planes, planes, 3, stride);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new HeldBatchNorm2d(planes);
         relu2 = nn.ReLU(inplace: true);
         conv3 = Conv(planes, cout, 1);
-        bn3 = nn.BatchNorm2d(cout);
+        bn3 = new HeldBatchNorm2d(cout);
         relu3 = nn.ReLU(inplace: true);
         if (stride != 1 || cin != cout)
-            shortcut = new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", nn.BatchNorm2d(cout)));
+            shortcut = new ScopedSequential(("conv", Conv(cin, cout, 1, stride)), ("bn", new HeldBatchNorm2d(cout)));
         RegisterComponents();
     }
 

@@ -41,7 +41,7 @@ public static class LayerCosts
                 long macs = outPer * linear.weight!.shape[1];
                 return (macs, 2 * macs + (linear.bias is null ? 0 : outPer));
             }
-            case BatchNorm2d:
+            case BatchNorm:
                 return (0, 2 * outPer);
             case ReLU:
             case ResidualAdd:

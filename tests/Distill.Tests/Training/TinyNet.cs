@@ -12,7 +12,7 @@ namespace Distill.Tests.Training;
 sealed class TinyNet : DistillModel
 {
     readonly Conv2d conv;
-    readonly BatchNorm2d bn;
+    readonly HeldBatchNorm2d bn;
     readonly Linear fc;
     readonly int classes;
 
@@ -20,7 +20,7 @@ sealed class TinyNet : DistillModel
     {
         int width = Math.Max(1, (int)(4 * spec.Width));
         conv = nn.Conv2d(spec.InChannels, width, 3, padding: 1);
-        bn = nn.BatchNorm2d(width);
+        bn = new HeldBatchNorm2d(width);
         fc = nn.Linear(width * spec.ImageSize * spec.ImageSize, spec.NumClasses);
         classes = spec.NumClasses;
         RegisterComponents();

@@ -15,7 +15,7 @@ sealed class TwoStageNet : DistillModel
     public const string Name = "two-stage-cnn";
 
     readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn;
+    readonly HeldBatchNorm2d bn;
     readonly Linear fc;
     readonly int classes;
 
@@ -23,7 +23,7 @@ sealed class TwoStageNet : DistillModel
     {
         int c1 = Math.Max(1, (int)(4 * spec.Width)), c2 = 2 * c1;
         conv1 = nn.Conv2d(spec.InChannels, c1, 3, padding: 1);
-        bn = nn.BatchNorm2d(c1);
+        bn = new HeldBatchNorm2d(c1);
         conv2 = nn.Conv2d(c1, c2, 3, stride: 2, padding: 1);
         fc = nn.Linear(c2 * (spec.ImageSize / 2) * (spec.ImageSize / 2), spec.NumClasses);
         classes = spec.NumClasses;

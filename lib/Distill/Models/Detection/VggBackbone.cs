@@ -25,7 +25,7 @@ public sealed class VggBackbone : nn.Module<Tensor, Tensor>, IDetectionBackbone
             for (int c = 0; c < convsPerStage; c++)
             {
                 modules.Add(($"conv{s + 1}_{c + 1}", nn.Conv2d(channels, widths[s], 3, padding: 1, bias: false)));
-                modules.Add(($"bn{s + 1}_{c + 1}", nn.BatchNorm2d(widths[s])));
+                modules.Add(($"bn{s + 1}_{c + 1}", new HeldBatchNorm2d(widths[s])));
                 modules.Add(($"relu{s + 1}_{c + 1}", nn.ReLU(inplace: true)));
                 channels = widths[s];
             }
