@@ -274,8 +274,19 @@ public static class CrossLayerKd
     /// </summary>
     public static IReadOnlyList<RowResult>? Load(CrossLayerSetup setup, ResultStore store, out IReadOnlyList<string> missing)
     {
-        var rows = new List<RowResult>();
+        // Rows share experiments (teacher seed 0, each seed's stage-1 run): each folder is read once, each miss listed once.
+        var read = new Dictionary<string, ExperimentResult?>();
         var absent = new List<string>();
+        ExperimentResult? Finished(Experiment e)
+        {
+            string folder = store.FolderOf(e);
+            if (read.TryGetValue(folder, out var known)) return known;
+            var run = store.TryLoad(e) is { } r && r.History().Count == e.Epochs ? r : null;
+            if (run is null) absent.Add($"{e.Name} seed {e.Seed} ({folder})");
+            return read[folder] = run;
+        }
+
+        var rows = new List<RowResult>();
         foreach (var pair in setup.Pairs)
             foreach (var method in Methods)
             {
@@ -283,16 +294,12 @@ public static class CrossLayerKd
                 foreach (int seed in method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
                 {
                     ExperimentResult? last = null;
-                    foreach (var e in Row(setup, pair, method, seed))
-                    {
-                        last = store.TryLoad(e) is { } run && run.History().Count == e.Epochs ? run : null;
-                        if (last is null) absent.Add($"{e.Name} seed {e.Seed} ({store.FolderOf(e)})");
-                    }
+                    foreach (var e in Row(setup, pair, method, seed)) last = Finished(e);
                     if (last is not null) runs.Add(last);
                 }
                 rows.Add(new RowResult(pair, method, runs));
             }
-        missing = absent.Distinct().ToList();
+        missing = absent;
         return absent.Count == 0 ? rows : null;
     }
 
