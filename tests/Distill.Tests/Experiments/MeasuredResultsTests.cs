@@ -40,19 +40,24 @@ public class MeasuredResultsTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(empty.Root));
     }
 
-    [Fact]
-    public void CommittedCpuRunsCoverEveryExperimentOfTheCpuProfileAndTheGramModelsLoad()
+    /// <summary>Each measured profile's committed runs cover every experiment the profile asks for, and the Gram heatmaps' models load.</summary>
+    [Theory]
+    [InlineData(Profiles.Cpu, CrossLayerKd.MeasuredStore)]
+    [InlineData(Profiles.CpuFull, CrossLayerKd.MeasuredFullStore)]
+    public void CommittedRunsCoverEveryExperimentOfTheProfileAndTheGramModelsLoad(string profile, string storeName)
     {
         TorchRuntime.Initialize(seed: 0, quiet: true);
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
-        var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
-        var setup = CrossLayerKd.Setup(Profiles.Cpu);
+        var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, storeName));
+        Assert.True(Directory.Exists(store.Root), $"{store.Root}: the {profile} profile's measured runs are not committed");
+        var setup = CrossLayerKd.Setup(profile);
         var pair = setup.Pairs[0];
         var rows = CrossLayerKd.Load(setup, store, out var missing);
         Assert.Empty(missing);
         Assert.Equal(CrossLayerKd.Methods, rows!.Select(r => r.Method));
         Assert.All(rows!, r => Assert.Equal(r.Method == CrossLayerKd.Teacher ? setup.EnsembleTeachers : setup.Seeds.Count, r.Runs.Count));
+        Assert.All(rows!.SelectMany(r => r.Runs), run => Assert.Equal(profile, run.Summary.Profile));
 
         // The Gram heatmaps load the teacher, the scratch student and the cross-layer stage-1 student of seed 0.
         var gramModels = new[]
