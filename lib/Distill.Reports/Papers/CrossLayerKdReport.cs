@@ -146,16 +146,16 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
     /// <summary>
     /// What the committed measurements show, whatever profile the notebook itself runs: for the cpu and cpu-full
     /// profiles, their setup, <see cref="Findings"/> and the verdict on each of the paper's claims, computed from the runs
-    /// under notebooks/measured/; a profile whose runs are not (all) committed says so.
+    /// under notebooks/measured/ (an error naming what is missing when a checkout lacks them).
     /// </summary>
     public static string Measured() =>
         string.Join("\n\n", new[] { Profiles.Cpu, Profiles.CpuFull }.Select(profile =>
         {
             var setup = CrossLayerKd.Setup(profile);
-            var store = CrossLayerKd.CommittedStore(profile);
-            if (store is null) return $"{profile}: no runs committed yet.";
-            if (CrossLayerKd.Load(setup, store, out var missing) is not { } results)
-                return $"{profile}: {missing.Count} of its runs are not committed yet (first: {missing[0]}).";
+            var store = CrossLayerKd.CommittedStore(profile)
+                ?? throw new DirectoryNotFoundException($"The {profile} profile's committed runs ({ResultStore.MeasuredFolder}/{(profile == Profiles.Cpu ? CrossLayerKd.MeasuredStore : CrossLayerKd.MeasuredFullStore)}) are not in this checkout.");
+            var results = CrossLayerKd.Load(setup, store, out var missing)
+                ?? throw new FileNotFoundException($"{missing.Count} of the {profile} profile's committed runs are missing: {string.Join("; ", missing)}");
             var report = new CrossLayerKdReport(results);
             string images = setup.TrainImages is int train ? $"{train:N0} / {setup.TestImages:N0}" : "all";
             var verdicts = report.ClaimTests().GroupBy(c => c.Verdict)

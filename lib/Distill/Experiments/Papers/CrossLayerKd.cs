@@ -63,7 +63,7 @@ public static class CrossLayerKd
     /// largest run that fits 2 CPU cores in about an hour, for machines without a GPU): the paper's ResNet-32 -> ResNet-8
     /// on the first 10,240 Fashion-MNIST training and 5,000 test images, 10 epochs (stage 1: 4), three seeds and three
     /// ensemble teachers. "cpu-full" (issue 18: the same pair and recipe on all 60,000 / 10,000 images, 15 epochs, stage 1:
-    /// 5; days on 2 cores, measured once and committed): at 10,240 images the teacher was not ahead of the student from
+    /// 5; 11 hours of training on 2 cores, measured once and committed): at 10,240 images the teacher was not ahead of the student from
     /// scratch, so nothing could be distilled. "paper":
     /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
     /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
@@ -129,9 +129,11 @@ public static class CrossLayerKd
                 // cpu-full: the cpu recipe on all 60,000 / 10,000 images. Why this size: a ResNet-32 teacher epoch takes 136 s
                 // here (461 img/s, measured 2026-12-05 with the issue-17 speed-ups; PyTorch 1.13 trains the same model at
                 // 440 img/s), the teacher is at 94.2 % after 13 of 15 epochs where the cpu profile's 10,240-image, 10-epoch
-                // teacher was level with its scratch student; 15 epochs x 3 seeds x 8 rows is an estimated 8 hours of two cores
-                // (measured on the run: teachers 94.31 / 93.76 / 93.96 % after 15 epochs of 134-141 s; the scratch ResNet-8
-                // 30-31 s an epoch, 91.03 % after 12). The students of one seed draw
+                // teacher was level with its scratch student. The committed run (15 epochs x 3 seeds x 8 rows, 30 runs) took
+                // 11.0 hours of two cores by the runs' own clocks (the Measured cell sums them): the teachers 71-200 min each
+                // (94.31 / 93.76 / 93.96 %; the machine was shared part of the time), a stage-1 run 6-7 min, a student 7-9 min
+                // reading stored teacher logits, 17 min as the first student of its seed (Hinton KD) and 25-39 min with the
+                // ensemble's two further teachers. The students of one seed draw
                 // the same batches, so from the second on they read the teachers' logits (TeacherLogitCache): at 40 capped steps,
                 // Hinton KD 5.4 -> 2.7 s and the three-teacher full method 11.3 -> 2.7 s once stored (2026-12-05).
                 // ResNet-32 rather than ResNet-20: the paper's pair. Gram layers: the default, RepDistiller's stem + stages.
@@ -249,8 +251,8 @@ public static class CrossLayerKd
     public const string MeasuredFullStore = "02-cross-layer-kd-full";
 
     /// <summary>
-    /// Where a profile's runs are kept: the cpu and cpu-full profiles' runs were measured once and committed (an hour and
-    /// days on 2 cores), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
+    /// Where a profile's runs are kept: the cpu and cpu-full profiles' runs were measured once and committed (1.1 and 11
+    /// hours of training on 2 cores), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
     /// otherwise; the others use <see cref="ResultStore.Default"/>.
     /// </summary>
     public static ResultStore StoreFor(string profile)
