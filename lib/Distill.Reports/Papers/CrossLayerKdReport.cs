@@ -153,7 +153,7 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
         {
             var setup = CrossLayerKd.Setup(profile);
             var store = CrossLayerKd.CommittedStore(profile)
-                ?? throw new DirectoryNotFoundException($"The {profile} profile's committed runs ({ResultStore.MeasuredFolder}/{(profile == Profiles.Cpu ? CrossLayerKd.MeasuredStore : CrossLayerKd.MeasuredFullStore)}) are not in this checkout.");
+                ?? throw new DirectoryNotFoundException($"The {profile} profile's committed runs ({ResultStore.MeasuredFolder}/{CrossLayerKd.MeasuredStoreOf(profile)}) are not in this checkout.");
             var results = CrossLayerKd.Load(setup, store, out var missing)
                 ?? throw new FileNotFoundException($"{missing.Count} of the {profile} profile's committed runs are missing: {string.Join("; ", missing)}");
             var report = new CrossLayerKdReport(results);

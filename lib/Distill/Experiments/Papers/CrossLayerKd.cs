@@ -255,19 +255,16 @@ public static class CrossLayerKd
     /// hours of training on 2 cores), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
     /// otherwise; the others use <see cref="ResultStore.Default"/>.
     /// </summary>
-    public static ResultStore StoreFor(string profile)
-    {
-        string? name = profile switch { Profiles.Cpu => MeasuredStore, Profiles.CpuFull => MeasuredFullStore, _ => null };
-        return name is not null && ResultStore.ConfiguredRoot is null && ResultStore.Measured(name) is { } measured ? measured : ResultStore.Default;
-    }
+    public static ResultStore StoreFor(string profile) =>
+        ResultStore.ConfiguredRoot is null && CommittedStore(profile) is { } measured ? measured : ResultStore.Default;
+
+    /// <summary>The name of a measured profile's committed store (cpu, cpu-full), or null for the others.</summary>
+    public static string? MeasuredStoreOf(string profile) =>
+        profile switch { Profiles.Cpu => MeasuredStore, Profiles.CpuFull => MeasuredFullStore, _ => null };
 
     /// <summary>The committed store of a measured profile (cpu, cpu-full) wherever the notebook runs, or null.</summary>
-    public static ResultStore? CommittedStore(string profile) => profile switch
-    {
-        Profiles.Cpu => ResultStore.Measured(MeasuredStore),
-        Profiles.CpuFull => ResultStore.Measured(MeasuredFullStore),
-        _ => null,
-    };
+    public static ResultStore? CommittedStore(string profile) =>
+        MeasuredStoreOf(profile) is { } name ? ResultStore.Measured(name) : null;
 
     /// <summary>
     /// Every row of <paramref name="setup"/> read from <paramref name="store"/> without training anything: the rows when
