@@ -1,6 +1,7 @@
 using Distill.Models;
 using Distill.Runtime;
 using TorchSharp;
+using static Distill.Tests.Training.Fixtures;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Models;
@@ -34,10 +35,10 @@ public class HeldBatchNorm2dTests
             var upstream = randn(4, 5, 3, 3);
             var (yHeld, gradsHeld) = ForwardBackward(held, x, upstream);
             var (yStock, gradsStock) = ForwardBackward(stock, x, upstream);
-            Assert.True(Same(yHeld, yStock), $"step {step}: outputs differ");
-            for (int g = 0; g < gradsHeld.Length; g++) Assert.True(Same(gradsHeld[g], gradsStock[g]), $"step {step}: gradient {g} differs");
-            Assert.True(Same(held.running_mean!, stock.running_mean!));
-            Assert.True(Same(held.running_var!, stock.running_var!));
+            Assert.True(SameBits(yHeld, yStock), $"step {step}: outputs differ");
+            for (int g = 0; g < gradsHeld.Length; g++) Assert.True(SameBits(gradsHeld[g], gradsStock[g]), $"step {step}: gradient {g} differs");
+            Assert.True(SameBits(held.running_mean!, stock.running_mean!));
+            Assert.True(SameBits(held.running_var!, stock.running_var!));
         }
         Assert.Equal(3L, held.num_batches_tracked!.item<long>());
         Assert.Equal(3L, stock.num_batches_tracked!.item<long>());
@@ -46,7 +47,7 @@ public class HeldBatchNorm2dTests
         stock.eval();
         using var input = randn(2, 5, 3, 3);
         using var evaluated = held.call(input);
-        Assert.True(Same(evaluated, stock.call(input)));
+        Assert.True(SameBits(evaluated, stock.call(input)));
         // Evaluation normalises by the running statistics: (x - mean) / sqrt(var + eps) * weight + bias.
         using var byHand = input.sub(held.running_mean!.view(1, 5, 1, 1)).div(held.running_var!.view(1, 5, 1, 1).Plus(1e-5).sqrt())
             .mul(held.weight.view(1, 5, 1, 1)).Plus(held.bias!.view(1, 5, 1, 1));
@@ -62,9 +63,6 @@ public class HeldBatchNorm2dTests
         var error = Assert.Throws<ArgumentException>(() => bn.call(flat));
         Assert.Contains("2-d", error.Message);
     }
-
-    /// <summary>Same shape, same values, bit for bit (NaN never the same).</summary>
-    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     /// <summary>The output and the gradients of the input, weight and bias for one backward of <paramref name="upstream"/>.</summary>
     static (Tensor Output, Tensor[] Grads) ForwardBackward(nn.Module<Tensor, Tensor> bn, Tensor data, Tensor upstream)

@@ -70,6 +70,10 @@ static class Fixtures
     public static Dictionary<string, double[]> Weights(TorchSharp.torch.nn.Module module) =>
         module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu().to(TorchSharp.torch.float64).data<double>().ToArray());
 
+    /// <summary>Same shape and the same values bit for bit (NaN never the same).</summary>
+    public static bool SameBits(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
     public static void AssertSameWeights(Dictionary<string, double[]> expected, Dictionary<string, double[]> actual)
     {
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
