@@ -28,11 +28,11 @@ public class SignificanceTests
             Assert.Equal(p, row.PVsScratch, 12);
             Assert.InRange(row.PVsScratch, 0, 1);
         }
-        // cpu profile: teacher 87.19 +- 1.09 vs scratch 87.00 +- 0.87 over 3 seeds, far from significant
-        Assert.True(report.Rows.Single(r => r.Method == CrossLayerKd.Teacher).PVsScratch > 0.5);
+        // cpu profile: teacher 88.18 +- 0.57 vs scratch 87.01 +- 0.81 over 3 seeds, not significant
+        Assert.InRange(report.Rows.Single(r => r.Method == CrossLayerKd.Teacher).PVsScratch, 0.05, 1);
         var findings = report.Findings();
         Assert.Contains("Welch's t-test over seeds", findings);
-        Assert.Contains("teacher (+0.19, p = ", findings);
+        Assert.Contains("teacher (+1.17, p = ", findings);
         Assert.Contains(report.Table().ColumnKeys, k => k == "p vs scratch (Welch)");
 
         // the paper's claims, each a Welch test between two rows' seeds
@@ -49,14 +49,14 @@ public class SignificanceTests
                 : (claim.P < CrossLayerKdReport.Alpha ? "contradicted" : "opposite direction, not significant");
             Assert.Equal(expected, claim.Verdict);
         }
-        Assert.Equal("same direction, not significant", claims[0].Verdict);   // teacher 87.19 vs scratch 87.00
+        Assert.Equal("same direction, not significant", claims[0].Verdict);   // teacher 88.18 vs scratch 87.01
         Assert.Equal(claims.Select(c => c.Statement), report.Claims().RowKeys);
 
         // What the notebook says of the committed measurements, whatever profile it runs: computed from these runs.
         var measured = CrossLayerKdReport.Measured();
-        Assert.StartsWith("cpu profile (10,240 / 5,000 train / test images, 10 epochs, stage 1 4, 3 seeds, 3 teachers; 02-cross-layer-kd: 30 runs, 1.1 hours of training by their own clocks): ", measured);
+        Assert.StartsWith("cpu profile (10,240 / 5,000 train / test images, 10 epochs, stage 1 4, 3 seeds, 3 teachers; 02-cross-layer-kd: 30 runs, 1.4 hours of training by their own clocks): ", measured);
         Assert.Contains(findings, measured);
-        Assert.Contains($"same direction, not significant: teacher ahead of the scratch student (+0.19, p = {claims[0].P:0.000})", measured);
+        Assert.Contains($"same direction, not significant: teacher ahead of the scratch student (+1.17, p = {claims[0].P:0.000})", measured);
         foreach (var claim in claims) Assert.Contains($"{claim.Statement} ({claim.Difference:+0.00;-0.00;0.00}, p = {claim.P:0.000})", measured);
 
         // The cpu-full runs (all 60,000 / 10,000 images): there the teacher is ahead of scratch and the claim holds.

@@ -80,10 +80,10 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
 
     static (double Mean, double Std) Top1(CrossLayerKd.RowResult r) => SeedAggregate.MeanStd(Top1s(r));
 
-    static List<double> Top1s(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
+    internal static List<double> Top1s(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
 
     /// <summary>Welch's two-sided p of two rows' seeds; NaN where either has one seed.</summary>
-    static double WelchP(List<double> a, List<double> b) => a.Count < 2 || b.Count < 2 ? double.NaN : WelchTest.Of(a, b).P;
+    internal static double WelchP(List<double> a, List<double> b) => a.Count < 2 || b.Count < 2 ? double.NaN : WelchTest.Of(a, b).P;
 
     bool OnePair => results.Select(r => r.Pair).Distinct().Count() == 1;
 
@@ -152,21 +152,22 @@ public sealed class CrossLayerKdReport(IReadOnlyList<CrossLayerKd.RowResult> res
         string.Join("\n\n", new[] { Profiles.Cpu, Profiles.CpuFull }.Select(profile =>
         {
             var setup = CrossLayerKd.Setup(profile);
-            var store = CrossLayerKd.CommittedStore(profile)
-                ?? throw new DirectoryNotFoundException($"The {profile} profile's committed runs ({ResultStore.MeasuredFolder}/{CrossLayerKd.MeasuredStoreOf(profile)}) are not in this checkout.");
-            var results = CrossLayerKd.Load(setup, store, out var missing)
-                ?? throw new FileNotFoundException($"{missing.Count} of the {profile} profile's committed runs are missing: {string.Join("; ", missing)}");
-            var report = new CrossLayerKdReport(results);
+            var store = CommittedStore(profile);
+            var report = new CrossLayerKdReport(CrossLayerKd.LoadAll(setup, store));
             string images = setup.TrainImages is int train ? $"{train:N0} / {setup.TestImages:N0}" : "all";
             var verdicts = report.ClaimTests().GroupBy(c => c.Verdict)
                 .Select(g => $"{g.Key}: {string.Join(", ", g.Select(c => $"{c.Statement} ({c.Difference:+0.00;-0.00;0.00}, p = {c.P:0.000})"))}");
-            var runs = store.Finished();
+            var runs = CrossLayerKd.Experiments(setup).Select(e => store.TryLoad(e)!).ToList();   // the store may hold other choices' runs too
             double hours = runs.Sum(r => r.Summary.TrainSeconds) / 3600;
             return $"{profile} profile ({images} train / test images, {setup.Epochs} epochs, stage 1 {setup.Stage1Epochs}, " +
                    $"{setup.Seeds.Count} seeds, {setup.EnsembleTeachers} teachers; {Path.GetFileName(store.Root)}: {runs.Count} runs, " +
                    $"{hours:0.0} hours of training by their own clocks): {report.Findings()} " +
                    $"The paper's claims - {string.Join("; ", verdicts)}.";
         }));
+
+    /// <summary>A measured profile's committed store, or an error saying this checkout lacks it.</summary>
+    internal static ResultStore CommittedStore(string profile) => CrossLayerKd.CommittedStore(profile)
+        ?? throw new DirectoryNotFoundException($"The {profile} profile's committed runs ({ResultStore.MeasuredFolder}/{CrossLayerKd.MeasuredStoreOf(profile)}) are not in this checkout.");
 
     /// <summary>The paper's qualitative claims as row comparisons: statement, the row that should be ahead, the row behind.</summary>
     public static readonly IReadOnlyList<(string Statement, string Ahead, string Behind)> PaperClaims =

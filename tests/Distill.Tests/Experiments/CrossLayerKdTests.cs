@@ -83,15 +83,37 @@ public class CrossLayerKdTests
     public void NotebookParametersChooseTheOpenMethodChoices()
     {
         var cpu = CrossLayerKd.Setup(Profiles.Cpu);
-        Assert.Equal(cpu, cpu.Choose("profile", "all", 4));   // the notebook's defaults leave every profile as it is
+        Assert.Equal(cpu, cpu.Choose("reference", "all", 4));   // the notebook's defaults leave every profile as it is
         var chosen = Smoke.Choose(" Stages ", "non-adjacent", 1);
         Assert.Equal((false, PairRule.NonAdjacent, 1.0), (chosen.GramStem, chosen.CrossLayerPairs, chosen.OfflineKlTemperature));
         Assert.True(cpu.Choose("stem+stages", "all", 4).GramStem);
-        Assert.Equal("GramLayers 'stem': use profile, stem+stages or stages.",
+        Assert.Equal("GramLayers 'stem': use reference, stem+stages or stages.",
             Assert.Throws<ArgumentException>(() => Smoke.Choose("stem", "all", 4)).Message);
         Assert.Equal("CrossLayerPairs 'adjacent': use all or non-adjacent.",
-            Assert.Throws<ArgumentException>(() => Smoke.Choose("profile", "adjacent", 4)).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Smoke.Choose("profile", "all", 0));
+            Assert.Throws<ArgumentException>(() => Smoke.Choose("reference", "adjacent", 4)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Smoke.Choose("reference", "all", 0));
+    }
+
+    [Fact]
+    public void EachMeasuredAlternativeChangesExactlyTheRowsThatUseIt()
+    {
+        var cpu = CrossLayerKd.Setup(Profiles.Cpu);
+        var pair = cpu.Pairs[0];
+        string[] Changed(CrossLayerSetup other) => CrossLayerKd.Methods
+            .Where(m => CrossLayerKd.Row(cpu, pair, m, 1)[^1].Hash != CrossLayerKd.Row(other, pair, m, 1)[^1].Hash).ToArray();
+        var changed = CrossLayerKd.MeasuredAlternatives.Select(a => Changed(cpu.With(a.Parameter, a.Value))).ToList();
+        Assert.Equal([CrossLayerKd.Fsp, CrossLayerKd.CrossLayer, CrossLayerKd.PlusKl, CrossLayerKd.PlusEnsemble, CrossLayerKd.Full], changed[0]);
+        Assert.Equal([CrossLayerKd.CrossLayer, CrossLayerKd.PlusKl, CrossLayerKd.PlusEnsemble, CrossLayerKd.Full], changed[1]);
+        Assert.Equal([CrossLayerKd.PlusKl, CrossLayerKd.PlusEnsemble, CrossLayerKd.Full], changed[2]);
+        // each is one parameter of Choose, by the notebook parameter's name
+        Assert.Equal(cpu.Choose("stages", "all", 4), cpu.With(CrossLayerKd.GramLayers, "stages"));
+        Assert.Equal(cpu.Choose("reference", "non-adjacent", 4), cpu.With(CrossLayerKd.CrossLayerPairs, "non-adjacent"));
+        Assert.Equal(cpu.Choose("reference", "all", 1), cpu.With(CrossLayerKd.OfflineKlTemperature, "1"));
+        Assert.Equal(0.5, cpu.With(CrossLayerKd.OfflineKlTemperature, "5e-1").OfflineKlTemperature);
+        Assert.Equal("OfflineKlTemperature 'four': expected a number.",
+            Assert.Throws<ArgumentException>(() => cpu.With(CrossLayerKd.OfflineKlTemperature, "four")).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => cpu.With(CrossLayerKd.OfflineKlTemperature, "-1"));
+        Assert.Contains("No method choice 'Temperature'", Assert.Throws<ArgumentException>(() => cpu.With("Temperature", "1")).Message);
     }
 
     [Fact]
@@ -121,7 +143,7 @@ public class CrossLayerKdTests
         Assert.Equal((10, 4, 128, 3), (cpu.Epochs, cpu.Stage1Epochs, cpu.BatchSize, cpu.EnsembleTeachers));
         Assert.Equal(new[] { 0, 1, 2 }, cpu.Seeds);
         Assert.Equal((10240, 5000), (cpu.TrainImages!.Value, cpu.TestImages!.Value));
-        Assert.Equal((false, PairRule.All, 4.0), (cpu.GramStem, cpu.CrossLayerPairs, cpu.OfflineKlTemperature));   // as measured
+        Assert.Equal((null, PairRule.All, 4.0), (cpu.GramStem, cpu.CrossLayerPairs, cpu.OfflineKlTemperature));   // the reference choices
         var full = CrossLayerKd.Row(cpu, pair, CrossLayerKd.Full, 1);
         Assert.All(full, e => Assert.Equal(Profiles.Cpu, e.Profile));
         Assert.Equal(3, full[^1].Teachers.Count);

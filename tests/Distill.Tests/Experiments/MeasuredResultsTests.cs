@@ -35,9 +35,35 @@ public class MeasuredResultsTests
         Assert.Null(CrossLayerKd.Load(setup, empty, out var missing));
         // Every experiment Run would train, once: 3 teachers, per seed 7 student rows and 2 stage-1 runs (FSP, cross-layer)
         Assert.Equal(setup.EnsembleTeachers + (CrossLayerKd.Methods.Count - 1 + 2) * setup.Seeds.Count, missing.Count);
-        Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-stage1-cross-layer seed 1 (" + empty.Root, StringComparison.Ordinal));
+        Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-stage1-cross-layer-stem seed 1 (" + empty.Root, StringComparison.Ordinal));
         Assert.Contains(missing, m => m.StartsWith("fmnist-resnet32-resnet8-full seed 2 (" + empty.Root, StringComparison.Ordinal));
         Assert.Empty(Directory.EnumerateFileSystemEntries(empty.Root));
+    }
+
+    /// <summary>
+    /// The cpu profile's store also holds each measured method-choice alternative's runs (notebook 02's "Method choices"
+    /// table reads them), and the stage-1 cross-layer model of each loads, for the Gram heatmaps of a notebook run with that choice.
+    /// </summary>
+    [Fact]
+    public void CommittedCpuRunsCoverEveryMeasuredMethodChoice()
+    {
+        TorchRuntime.Initialize(seed: 0, quiet: true);
+        var store = CommittedStore(CrossLayerKd.MeasuredStore);
+        var cpu = CrossLayerKd.Setup(Profiles.Cpu);
+        foreach (var (parameter, value) in CrossLayerKd.MeasuredAlternatives)
+        {
+            var setup = cpu.With(parameter, value);
+            Assert.True(CrossLayerKd.Load(setup, store, out var missing) is not null, $"{parameter} = {value}: {string.Join("; ", missing)}");
+            var stage1 = CrossLayerKd.Row(setup, setup.Pairs[0], CrossLayerKd.CrossLayer, 0)[^2];
+            using var model = ExperimentRunner.LoadStudent(store.TryLoad(stage1)!);
+        }
+    }
+
+    static ResultStore CommittedStore(string name)
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
+        return new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, name));
     }
 
     /// <summary>Each measured profile's committed runs cover every experiment the profile asks for, and the Gram heatmaps' models load.</summary>
@@ -47,9 +73,7 @@ public class MeasuredResultsTests
     public void CommittedRunsCoverEveryExperimentOfTheProfileAndTheGramModelsLoad(string profile, string storeName)
     {
         TorchRuntime.Initialize(seed: 0, quiet: true);
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
-        var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, storeName));
+        var store = CommittedStore(storeName);
         Assert.True(Directory.Exists(store.Root), $"{store.Root}: the {profile} profile's measured runs are not committed");
         var setup = CrossLayerKd.Setup(profile);
         var pair = setup.Pairs[0];

@@ -15,10 +15,10 @@ public sealed record CrossLayerPair(string Key, string DataSet, ModelSpec Teache
 /// </summary>
 /// <param name="Stage1Epochs">Epochs of the Gram-only first stage of the two-stage rows.</param>
 /// <param name="EnsembleTeachers">Teachers of the offline ensemble: the teacher architecture trained with seeds 0..K-1.</param>
-/// <param name="GramStem">Whether the FSP and cross-layer Gram matrices include the stem output as layer 0. Null (default):
-/// RepDistiller's choice, the stem wherever both networks tap one (a CIFAR ResNet: stem + 3 stages, 3 FSP pairs, 6
-/// cross-layer pairs; VGG has no separate stem, its first block is its first stage); false: the 3 stages only (2 FSP pairs),
-/// what the cpu profile was measured with.</param>
+/// <param name="GramStem">Whether the FSP and cross-layer Gram matrices include the stem output as layer 0. Null (default,
+/// every profile): RepDistiller's choice, the stem wherever both networks tap one (a CIFAR ResNet: stem + 3 stages, 3 FSP
+/// pairs, 6 cross-layer pairs; VGG has no separate stem, its first block is its first stage); false: the 3 stages only
+/// (2 FSP pairs, 3 cross-layer pairs).</param>
 /// <param name="CrossLayerPairs">Which pairs the cross-layer row matches. Default <see cref="PairRule.All"/>: every i &lt; j,
 /// FSP's adjacent pairs plus the non-adjacent ones, so the cross-layer row differs from the FSP row by exactly the
 /// non-adjacent matrices (the paper extends FSP's matrices to layers further apart rather than replacing them);
@@ -60,12 +60,12 @@ public static class CrossLayerKd
     /// <summary>
     /// The setup of a profile. "smoke" (CI, 2 CPU cores, about two minutes of training): ResNet-20 -> ResNet-8 on the
     /// first 1,024 Fashion-MNIST training and 512 test images, 2 epochs (stage 1: 1), two ensemble teachers. "cpu" (the
-    /// largest run that fits 2 CPU cores in about an hour, for machines without a GPU): the paper's ResNet-32 -> ResNet-8
+    /// largest run that fits 2 CPU cores in about 1.5 hours, for machines without a GPU): the paper's ResNet-32 -> ResNet-8
     /// on the first 10,240 Fashion-MNIST training and 5,000 test images, 10 epochs (stage 1: 4), three seeds and three
     /// ensemble teachers. "cpu-full" (issue 18: the same pair and recipe on all 60,000 / 10,000 images, 15 epochs, stage 1:
-    /// 5; 11 hours of training on 2 cores, measured once and committed): at 10,240 images the teacher was not ahead of the student from
-    /// scratch, so nothing could be distilled. "paper":
-    /// the paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
+    /// 5; 11 hours of training on 2 cores, measured once and committed): at 10,240 images the teacher is not significantly
+    /// ahead of the student from scratch (about a point, p = 0.12 over 3 seeds), so there is little to distill. "paper": the
+    /// paper's pairs on the full data set, CIFAR-style schedule, three ensemble teachers; on Fashion-MNIST the same
     /// architectures are built for one 28x28 channel. <paramref name="seeds"/> overrides the number of seeds (default
     /// 1 in smoke, 3 in cpu and paper); <paramref name="trainImages"/> and <paramref name="testImages"/> override the subset
     /// (the first that many images; 0: the profile's default).
@@ -82,31 +82,60 @@ public static class CrossLayerKd
         };
     }
 
+    /// <summary>Notebook 02's parameters for the method choices the paper leaves open (see <see cref="With"/>).</summary>
+    public const string GramLayers = "GramLayers", CrossLayerPairs = "CrossLayerPairs", OfflineKlTemperature = "OfflineKlTemperature";
+
+    /// <summary>
+    /// The alternative to the default of each method choice, as measured on the cpu profile (notebook 02's "Method choices"
+    /// table): the stages without the stem, the non-adjacent cross-layer pairs alone, DML's T = 1.
+    /// </summary>
+    public static IReadOnlyList<(string Parameter, string Value)> MeasuredAlternatives { get; } =
+        [(GramLayers, "stages"), (CrossLayerPairs, "non-adjacent"), (OfflineKlTemperature, "1")];
+
     /// <summary>
     /// The method choices the paper leaves open, as a notebook's parameters state them: <paramref name="gramLayers"/>
-    /// "profile" (the profile's choice: stages only for cpu, RepDistiller's stem + stages otherwise), "stem+stages" or
-    /// "stages"; <paramref name="crossLayerPairs"/> "all" (every i &lt; j) or "non-adjacent" (j - i &gt;= 2 only);
+    /// "reference" (RepDistiller's stem + stages wherever both networks tap a stem, the stages alone for VGG), "stem+stages"
+    /// or "stages"; <paramref name="crossLayerPairs"/> "all" (every i &lt; j) or "non-adjacent" (j - i &gt;= 2 only);
     /// <paramref name="offlineKlTemperature"/> T of the stage-2 KL terms (4 as this study has always used; 1 as in DML).
     /// </summary>
-    public static CrossLayerSetup Choose(this CrossLayerSetup setup, string gramLayers, string crossLayerPairs, double offlineKlTemperature)
+    public static CrossLayerSetup Choose(this CrossLayerSetup setup, string gramLayers, string crossLayerPairs, double offlineKlTemperature) =>
+        setup.With(GramLayers, gramLayers).With(CrossLayerPairs, crossLayerPairs) with { OfflineKlTemperature = Temperature(offlineKlTemperature) };
+
+    /// <summary>
+    /// <paramref name="setup"/> with one method choice set, by its notebook parameter's name and value as
+    /// <see cref="Choose"/> takes them (the temperature as an invariant-culture number).
+    /// </summary>
+    public static CrossLayerSetup With(this CrossLayerSetup setup, string parameter, string value) => parameter switch
     {
-        bool? stem = gramLayers.Trim().ToLowerInvariant() switch
+        GramLayers => setup with
         {
-            "profile" => setup.GramStem,
-            "stem+stages" => true,
-            "stages" => false,
-            var other => throw new ArgumentException($"GramLayers '{other}': use profile, stem+stages or stages."),
-        };
-        var pairs = crossLayerPairs.Trim().ToLowerInvariant() switch
+            GramStem = value.Trim().ToLowerInvariant() switch
+            {
+                "reference" => null,
+                "stem+stages" => true,
+                "stages" => false,
+                var other => throw new ArgumentException($"GramLayers '{other}': use reference, stem+stages or stages."),
+            },
+        },
+        CrossLayerPairs => setup with
         {
-            "all" => PairRule.All,
-            "non-adjacent" => PairRule.NonAdjacent,
-            var other => throw new ArgumentException($"CrossLayerPairs '{other}': use all or non-adjacent."),
-        };
-        if (!(offlineKlTemperature > 0) || double.IsInfinity(offlineKlTemperature))
-            throw new ArgumentOutOfRangeException(nameof(offlineKlTemperature), offlineKlTemperature, "OfflineKlTemperature must be a positive number.");
-        return setup with { GramStem = stem, CrossLayerPairs = pairs, OfflineKlTemperature = offlineKlTemperature };
-    }
+            CrossLayerPairs = value.Trim().ToLowerInvariant() switch
+            {
+                "all" => PairRule.All,
+                "non-adjacent" => PairRule.NonAdjacent,
+                var other => throw new ArgumentException($"CrossLayerPairs '{other}': use all or non-adjacent."),
+            },
+        },
+        OfflineKlTemperature => setup with
+        {
+            OfflineKlTemperature = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t)
+                ? Temperature(t) : throw new ArgumentException($"OfflineKlTemperature '{value}': expected a number."),
+        },
+        _ => throw new ArgumentException($"No method choice '{parameter}'; the choices are {GramLayers}, {CrossLayerPairs} and {OfflineKlTemperature}."),
+    };
+
+    static double Temperature(double t) => t > 0 && !double.IsInfinity(t) ? t
+        : throw new ArgumentOutOfRangeException(nameof(t), t, "OfflineKlTemperature must be a positive number.");
 
     static CrossLayerSetup ProfileSetup(string profile, string dataSet, int seeds)
     {
@@ -124,12 +153,11 @@ public static class CrossLayerKd
                 Profiles.Smoke => new CrossLayerSetup(profile, [Pair("fmnist", "fashion-mnist", "resnet20", "resnet8", 10, 1, 28, null)], Epochs: 2,
                     Stage1Epochs: 1, BatchSize: 64, LearningRate: 0.05, Seeds: Seeds(1), EnsembleTeachers: 2, TrainImages: 1024, TestImages: 512),
                 Profiles.Cpu => new CrossLayerSetup(profile, [resnet], Epochs: 10, Stage1Epochs: 4,
-                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000,
-                    GramStem: false),   // measured and committed with stage-only Gram matrices
+                    BatchSize: 128, LearningRate: 0.1, Seeds: Seeds(3), EnsembleTeachers: 3, TrainImages: 10240, TestImages: 5000),
                 // cpu-full: the cpu recipe on all 60,000 / 10,000 images. Why this size: a ResNet-32 teacher epoch takes 136 s
                 // here (461 img/s, measured 2026-12-05 with the issue-17 speed-ups; PyTorch 1.13 trains the same model at
                 // 440 img/s), the teacher is at 94.2 % after 13 of 15 epochs where the cpu profile's 10,240-image, 10-epoch
-                // teacher was level with its scratch student. The committed run (15 epochs x 3 seeds x 8 rows, 30 runs) took
+                // teacher was not significantly ahead of its scratch student. The committed run (15 epochs x 3 seeds x 8 rows, 30 runs) took
                 // 11.0 hours of two cores by the runs' own clocks (the Measured cell sums them): the teachers 71-200 min each
                 // (94.31 / 93.76 / 93.96 %; the machine was shared part of the time), a stage-1 run 6-7 min, a student 7-9 min
                 // reading stored teacher logits, 17 min as the first student of its seed (Hinton KD) and 25-39 min with the
@@ -251,8 +279,8 @@ public static class CrossLayerKd
     public const string MeasuredFullStore = "02-cross-layer-kd-full";
 
     /// <summary>
-    /// Where a profile's runs are kept: the cpu and cpu-full profiles' runs were measured once and committed (1.1 and 11
-    /// hours of training on 2 cores), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
+    /// Where a profile's runs are kept: the cpu and cpu-full profiles' runs were measured once and committed (1.4 and 11
+    /// hours of training on 2 cores; the cpu store also holds the runs of <see cref="MeasuredAlternatives"/>), so they come from notebooks/measured/02-cross-layer-kd(-full) unless DISTILL_RESULTS says
     /// otherwise; the others use <see cref="ResultStore.Default"/>.
     /// </summary>
     public static ResultStore StoreFor(string profile) =>
@@ -301,6 +329,19 @@ public static class CrossLayerKd
         missing = absent;
         return absent.Count == 0 ? rows : null;
     }
+
+    /// <summary>
+    /// <see cref="Load"/> for runs that must be there (a committed store): the rows, or an error naming every missing run.
+    /// </summary>
+    public static IReadOnlyList<RowResult> LoadAll(CrossLayerSetup setup, ResultStore store) =>
+        Load(setup, store, out var missing)
+        ?? throw new FileNotFoundException($"{missing.Count} of the {setup.Profile} profile's runs are missing from {store.Root}: {string.Join("; ", missing)}");
+
+    /// <summary>Every experiment <see cref="Run"/> runs for <paramref name="setup"/>, once each (rows share teachers and stage-1 runs).</summary>
+    public static IReadOnlyList<Experiment> Experiments(CrossLayerSetup setup) =>
+        setup.Pairs.SelectMany(pair => Methods.SelectMany(method =>
+                (method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds).SelectMany(seed => Row(setup, pair, method, seed))))
+            .DistinctBy(e => e.Hash).ToList();
 
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
     public static IReadOnlyList<ExperimentResult> RunRow(CrossLayerSetup setup, CrossLayerPair pair, string method, int seed, ExperimentRunner runner)
