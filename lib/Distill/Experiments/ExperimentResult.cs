@@ -3,6 +3,8 @@ using Distill.Training;
 namespace Distill.Experiments;
 
 /// <summary>summary.json of a finished experiment: final and best accuracies, cost, size.</summary>
+/// <param name="Arithmetic">Where it was trained, as far as that decides the numbers (<see cref="Runtime.RuntimeInfo.Arithmetic"/>);
+/// null in runs stored before 2026-12-05.</param>
 public sealed record ExperimentSummary(
     string Name,
     string Hash,
@@ -19,7 +21,8 @@ public sealed record ExperimentSummary(
     double TestLoss,
     double TrainSeconds,
     long StudentParameters,
-    DateTimeOffset Finished);
+    DateTimeOffset Finished,
+    string? Arithmetic = null);
 
 /// <summary>A finished experiment as stored: its config, summary, folder, and whether this call reused it.</summary>
 public sealed record ExperimentResult(Experiment Config, ExperimentSummary Summary, string Folder, bool Reused)

@@ -99,6 +99,7 @@ public sealed class ExperimentRunner(ResultStore store, DataSetResolver data) : 
         return new ExperimentSummary(e.Name, e.Hash, e.Seed, e.DataSet, e.Profile, e.Student.Name,
             e.Teachers.Select(t => t.Experiment).ToList(), e.Losses.Select(l => l.ToString()).ToList(), e.Epochs,
             final.TestTop1, final.TestTop5, result.History.Max(m => m.TestTop1), final.TestLoss,
-            result.History.Sum(m => m.Seconds), student.parameters().Sum(p => p.numel()), DateTimeOffset.UtcNow);
+            result.History.Sum(m => m.Seconds), student.parameters().Sum(p => p.numel()), DateTimeOffset.UtcNow,
+            TorchRuntime.Current.Arithmetic);
     }
 }

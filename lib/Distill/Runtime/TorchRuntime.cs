@@ -10,6 +10,12 @@ public sealed record RuntimeInfo(Device Device, string DeviceName, string LibTor
     bool HeapTuned = false)
 {
     public bool IsCuda => Device.type == DeviceType.CUDA;
+
+    /// <summary>
+    /// What decides the last bits of training arithmetic here: processor (<see cref="CpuDescription"/>), threads, oneDNN,
+    /// libtorch and device. Runs of one config agree bit for bit where this matches, and only there.
+    /// </summary>
+    public string Arithmetic => $"{CpuDescription.Current}; {Threads} threads, oneDNN {(OneDnn ? "on" : "off")}, libtorch {LibTorch}, device {DeviceName}";
     public override string ToString() =>
         $"distill: device {DeviceName}, libtorch {LibTorch}, {Threads} threads, oneDNN {(OneDnn ? "on" : "off")}, seed {Seed}" +
         (Native.Patched ? " (glue patched for this libstdc++)" : "");

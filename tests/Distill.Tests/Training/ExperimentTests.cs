@@ -66,6 +66,9 @@ public class ExperimentTests
         Assert.Equal(0, reports);
         Assert.Equal(first.Summary.Finished, again.Summary.Finished);          // the stored summary, not a new run
         Assert.Equal(first.Summary.TrainSeconds, again.Summary.TrainSeconds);
+        // where it ran, as far as that decides the numbers: stored with the summary and read back
+        Assert.Equal(TorchRuntime.Current.Arithmetic, again.Summary.Arithmetic);
+        Assert.Contains($"; {TorchRuntime.Current.Threads} threads, oneDNN ", again.Summary.Arithmetic);
 
         var forced = new ExperimentRunner(store, DataSetCatalog.Resolve) { Force = true, Progress = progress, Log = TextWriter.Null }.Run(e);
         Assert.False(forced.Reused);
