@@ -16,7 +16,7 @@ public class SignificanceTests
         while (!File.Exists(Path.Combine(repo.FullName, "Notebooks.sln"))) repo = repo.Parent ?? throw new DirectoryNotFoundException("no Notebooks.sln above the test binaries");
         var store = new ResultStore(Path.Combine(repo.FullName, ResultStore.MeasuredFolder, CrossLayerKd.MeasuredStore));
         var setup = CrossLayerKd.Setup(Profiles.Cpu);
-        var results = CrossLayerKd.Load(setup, store, out var missing) ?? throw new FileNotFoundException(string.Join("; ", missing));
+        var results = CrossLayerKd.LoadAll(setup, store);
         var report = new CrossLayerKdReport(results);
 
         static List<double> Top1(CrossLayerKd.RowResult r) => r.Runs.Select(x => 100 * x.Summary.TestTop1).ToList();
@@ -60,8 +60,7 @@ public class SignificanceTests
         foreach (var claim in claims) Assert.Contains($"{claim.Statement} ({claim.Difference:+0.00;-0.00;0.00}, p = {claim.P:0.000})", measured);
 
         // The cpu-full runs (all 60,000 / 10,000 images): there the teacher is ahead of scratch and the claim holds.
-        var full = CrossLayerKd.Load(CrossLayerKd.Setup(Profiles.CpuFull), CrossLayerKd.CommittedStore(Profiles.CpuFull)!, out var fullMissing)
-            ?? throw new FileNotFoundException(string.Join("; ", fullMissing));
+        var full = CrossLayerKd.LoadAll(CrossLayerKd.Setup(Profiles.CpuFull), CrossLayerKd.CommittedStore(Profiles.CpuFull)!);
         var fullReport = new CrossLayerKdReport(full);
         var teacherClaim = fullReport.ClaimTests()[0];
         Assert.Equal("holds", teacherClaim.Verdict);   // teacher 94.01 vs scratch 92.55 over 3 seeds
