@@ -145,7 +145,7 @@ public sealed class FeatureNotebookTests(FeatureRun run)
         Assert.All(run.CodeCells, c => Assert.True((double)c["metadata"]!["notebooks_host"]!["duration_s"]! >= 0));
         foreach (var label in new[] { "run started", "commit", "profile", "parameters", "device", "machine", "duration" })
             Assert.Contains($"<th>{label}</th>", run.Html);
-        Assert.Contains((string?)provenance["commit"]!, run.Html);
+        Assert.Contains(((string?)provenance["commit"])!, run.Html);
         Assert.Contains("Epochs=5", run.Html);
         Assert.Matches(@"In \[11\]: \([0-9.]+ s\)", run.Html);
     }

@@ -13,11 +13,11 @@ namespace Distill.Models;
 /// </summary>
 public sealed class ScopedSequential : nn.Module<Tensor, Tensor>
 {
-    readonly nn.Module<Tensor, Tensor>[] modules;
+    readonly nn.Module<Tensor, Tensor>[] layers;
 
     public ScopedSequential(params (string Name, nn.Module<Tensor, Tensor> Module)[] named) : base(nameof(ScopedSequential))
     {
-        modules = named.Select(n => n.Module).ToArray();
+        layers = named.Select(n => n.Module).ToArray();
         foreach (var (name, module) in named) register_module(name, module);
     }
 
@@ -25,7 +25,7 @@ public sealed class ScopedSequential : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = x;
-        foreach (var module in modules) y = module.call(y);
+        foreach (var layer in layers) y = layer.call(y);
         return ReferenceEquals(y, x) ? y : scope.MoveToOuter(y);
     }
 }

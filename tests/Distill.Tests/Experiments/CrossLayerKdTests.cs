@@ -64,7 +64,7 @@ public class CrossLayerKdTests
         Assert.NotEqual(Row(CrossLayerKd.Fsp)[^2].Hash, OtherRow(CrossLayerKd.Fsp)[^2].Hash);
         // stage 2 starts from stage 1 by name: the names carry the choices, so the stage-2 configs change with them
         Assert.Equal(["fmnist-resnet20-resnet8-stage1-fsp-stem", "fmnist-resnet20-resnet8-stage1-fsp"],
-            new[] { Row(CrossLayerKd.Fsp)[^1].StartFrom, OtherRow(CrossLayerKd.Fsp)[^1].StartFrom });
+            new[] { Row(CrossLayerKd.Fsp)[^1].StartFrom!, OtherRow(CrossLayerKd.Fsp)[^1].StartFrom! });
         Assert.Equal("fmnist-resnet20-resnet8-stage1-cross-layer-non-adjacent", OtherRow(CrossLayerKd.CrossLayer)[^1].StartFrom);
         Assert.NotEqual(Row(CrossLayerKd.CrossLayer)[^1].Hash, OtherRow(CrossLayerKd.CrossLayer)[^1].Hash);
         // the configs build: stem + 3 stages of ResNet-8 (channels 16, 16, 32, 64)
