@@ -100,7 +100,9 @@ public sealed class CrossLayerChoicesReport
             return Plotly.NET.Chart.withYErrorStyle<double, double>(   // F# options without defaults: null is None
                 null, null, null, FSharpOption<IEnumerable<double>>.Some(errors), null, null, null, null, null, null, null, null, null).Invoke(points);
         });
-        return Chart.Combine(series)
+        var sideBySide = new Layout();
+        sideBySide.SetProperty("scattermode", "group");   // each row's choices next to each other, not on one vertical
+        return Plotly.NET.Chart.withLayout(sideBySide).Invoke(Chart.Combine(series))
             .WithXAxisStyle<string, string, string>(TitleText: "row")
             .WithYAxisStyle<double, double, string>(TitleText: "Δ top-1, alternative - default (points)");
     }
