@@ -41,6 +41,7 @@ public sealed class CrossLayerChoicesReport
     public static CrossLayerChoicesReport Of(CrossLayerSetup setup, ResultStore store)
     {
         var defaults = CrossLayerKd.LoadAll(setup, store);
+        int seed = setup.Seeds[0];   // a row's configs differ for every seed or for none
         var rows = new List<Row>();
         foreach (var (parameter, value) in CrossLayerKd.MeasuredAlternatives)
         {
@@ -48,7 +49,6 @@ public sealed class CrossLayerChoicesReport
             var alternative = CrossLayerKd.LoadAll(chosen, store);
             foreach (var (before, after) in defaults.Zip(alternative))
             {
-                int seed = setup.Seeds[0];
                 if (CrossLayerKd.Row(setup, before.Pair, before.Method, seed)[^1].Hash == CrossLayerKd.Row(chosen, after.Pair, after.Method, seed)[^1].Hash)
                     continue;
                 var a = CrossLayerKdReport.Top1s(before);

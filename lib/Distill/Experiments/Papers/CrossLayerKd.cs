@@ -318,7 +318,7 @@ public static class CrossLayerKd
             foreach (var method in Methods)
             {
                 var runs = new List<ExperimentResult>();
-                foreach (int seed in method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds)
+                foreach (int seed in SeedsOf(setup, method))
                 {
                     ExperimentResult? last = null;
                     foreach (var e in Row(setup, pair, method, seed)) last = Finished(e);
@@ -330,6 +330,10 @@ public static class CrossLayerKd
         return absent.Count == 0 ? rows : null;
     }
 
+    /// <summary>The seeds a row runs: one per ensemble teacher for the teacher row, the setup's seeds for the students.</summary>
+    static IEnumerable<int> SeedsOf(CrossLayerSetup setup, string method) =>
+        method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds;
+
     /// <summary>
     /// <see cref="Load"/> for runs that must be there (a committed store): the rows, or an error naming every missing run.
     /// </summary>
@@ -340,7 +344,7 @@ public static class CrossLayerKd
     /// <summary>Every experiment <see cref="Run"/> runs for <paramref name="setup"/>, once each (rows share teachers and stage-1 runs).</summary>
     public static IReadOnlyList<Experiment> Experiments(CrossLayerSetup setup) =>
         setup.Pairs.SelectMany(pair => Methods.SelectMany(method =>
-                (method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds).SelectMany(seed => Row(setup, pair, method, seed))))
+                SeedsOf(setup, method).SelectMany(seed => Row(setup, pair, method, seed))))
             .DistinctBy(e => e.Hash).ToList();
 
     /// <summary>Runs (or reuses) every experiment of one row for one seed, in order; the row's own result is the last.</summary>
@@ -364,8 +368,7 @@ public static class CrossLayerKd
         foreach (var pair in setup.Pairs)
             foreach (var method in Methods)
             {
-                var seeds = method == Teacher ? Enumerable.Range(0, setup.EnsembleTeachers) : setup.Seeds;
-                var runs = seeds.Select(seed => RunRow(setup, pair, method, seed, runner)[^1]).ToList();
+                var runs = SeedsOf(setup, method).Select(seed => RunRow(setup, pair, method, seed, runner)[^1]).ToList();
                 rows.Add(new RowResult(pair, method, runs));
             }
         return rows;
